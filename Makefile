@@ -1,0 +1,44 @@
+# Two commands for a fresh machine with Python 3.11+ and make:
+#   make run   installs into .venv, migrates SQLite, loads the demo blog, serves it on :8000
+#   make test  installs what the tests need and runs them
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1:8000
+
+# A development key kept outside git, made once; production sets DJANGO_SECRET_KEY itself.
+SECRET_KEY_FILE := .secret_key
+export DJANGO_SECRET_KEY ?= $(shell test -f $(SECRET_KEY_FILE) || $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $(SECRET_KEY_FILE); cat $(SECRET_KEY_FILE))
+
+.PHONY: run test lint install install-dev migrate seed clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when the requirement files change (stamp files).
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
+	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
+
+test: install-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

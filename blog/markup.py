@@ -1,0 +1,261 @@
+"""The one place where Markdown becomes HTML that is safe to put on a page.
+
+Render first, sanitize after: python-markdown turns the text into HTML (raw HTML in the
+text passes through it untouched), then nh3 keeps only an explicit allowlist of tags,
+attributes and URL schemes. Cleaning before rendering would leave `[x](javascript:...)`
+live, so the order matters.
+
+Two profiles:
+    "post"     author writing: headings, images, tables, code, footnotes.
+    "comment"  reader writing: paragraphs, emphasis, lists, quotes, code and links only;
+               every link gets rel="nofollow ugc noopener".
+
+Length is checked before rendering (`MarkupTooLong`), and inputs that make
+python-markdown slow (very deep nesting, long runs of `![` or `[`) are defused first.
+"""
+
+import html
+import re
+import unicodedata
+
+import markdown
+import nh3
+from django.conf import settings
+
+__all__ = ["render_markdown", "MarkupTooLong", "MarkupRejected", "PROFILES"]
+
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+class MarkupTooLong(ValueError):
+    """The text is longer than its profile allows; nothing was rendered."""
+
+    def __init__(self, length, limit):
+        self.length = length
+        self.limit = limit
+        super().__init__(
+            f"The text is {length:,} characters long; the limit is {limit:,}. Please shorten it."
+        )
+
+
+_COMMON_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+}
+PROFILES = {
+    "post": {
+        "extensions": [
+            "markdown.extensions.fenced_code",
+            "markdown.extensions.codehilite",
+            "markdown.extensions.tables",
+            "markdown.extensions.footnotes",
+            "markdown.extensions.smarty",
+            "markdown.extensions.toc",
+            "markdown.extensions.sane_lists",
+        ],
+        "extension_configs": {
+            # css_class "highlight": Pygments token classes, styled in site.css.
+            "markdown.extensions.codehilite": {"css_class": "highlight", "guess_lang": False},
+            "markdown.extensions.toc": {
+                "permalink": "#",
+                "permalink_title": "Link to this section",
+            },
+            "markdown.extensions.tables": {"use_align_attribute": True},
+        },
+        "tags": _COMMON_TAGS
+        | {
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "hr",
+            "img",
+            "table",
+            "thead",
+            "tbody",
+            "tr",
+            "th",
+            "td",
+            "sup",
+            "sub",
+            "del",
+            "ins",
+            "abbr",
+            "div",
+            "span",
+            "dl",
+            "dt",
+            "dd",
+            "figure",
+            "figcaption",
+        },
+        "attributes": {
+            "a": {"href", "title", "class", "id"},
+            "img": {"src", "alt", "title", "width", "height"},
+            "h2": {"id"},
+            "h3": {"id"},
+            "h4": {"id"},
+            "h5": {"id"},
+            "h6": {"id"},
+            "th": {"align"},
+            "td": {"align"},
+            "li": {"id"},
+            "sup": {"id"},
+            "abbr": {"title"},
+            "div": {"class"},
+            "span": {"class"},
+            "code": {"class"},
+            "pre": {"class"},
+            "ol": {"start"},
+        },
+        "link_rel": "noopener",
+        "max_length": None,  # settings.BLOG_POST_MAX_LENGTH
+    },
+    "comment": {
+        "extensions": ["markdown.extensions.fenced_code", "markdown.extensions.sane_lists"],
+        "extension_configs": {},
+        "tags": _COMMON_TAGS,
+        "attributes": {"a": {"href", "title"}, "code": {"class"}, "ol": {"start"}},
+        "link_rel": "nofollow ugc noopener",
+        "max_length": None,  # settings.COMMENT_MAX_LENGTH
+    },
+}
+
+# Characters that browsers ignore or that hide a scheme from a naive check.
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+_H1 = re.compile(r"<(/?)h1\b", re.IGNORECASE)
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
+# Lone surrogates (e.g. from JSON "\ud800") are valid in a Python str but not in UTF-8:
+# nh3 raises UnicodeEncodeError on them, so they become U+FFFD before rendering.
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+# Defusing the inputs that make python-markdown slow or make it recurse without end.
+MAX_NESTING = 8
+_MARKER = r"(?:[-*+]|\d{1,9}[.)]|>)"
+_DEEP_MARKERS = re.compile(rf"^[ \t]*(?:{_MARKER}[ \t]*){{{MAX_NESTING + 1},}}", re.MULTILINE)
+_ONE_MARKER = re.compile(rf"[ \t]*{_MARKER}[ \t]*")
+_DEEP_INDENT = re.compile(rf"^[ \t]{{{4 * MAX_NESTING + 1},}}", re.MULTILINE)
+# python-markdown looks for the "]" of every "[" by walking the rest of its paragraph one
+# character at a time, so unclosed brackets cost (brackets x paragraph length). Past this
+# budget (a few tenths of a second) the text is refused; real writing stays far below it.
+BRACKET_SCAN_BUDGET = 300_000
+# Its inline parser also slows down with the square of the markup characters in one
+# paragraph (50,000 "*a" in one paragraph: 12 s). Real paragraphs hold a few dozen.
+MAX_INLINE_MARKUP_PER_PARAGRAPH = 5_000
+_INLINE_MARKUP = re.compile(r"[*_`<>&\[\]\\!]")
+
+
+class MarkupRejected(ValueError):
+    """The text has a structure that cannot be rendered safely; nothing was rendered."""
+
+
+def _limit(profile):
+    if profile == "comment":
+        return getattr(settings, "COMMENT_MAX_LENGTH", 3000)
+    return getattr(settings, "BLOG_POST_MAX_LENGTH", 100_000)
+
+
+def _safe_url(value):
+    """True when a URL is relative or uses an allowed scheme, however it is disguised."""
+    normalized = _INVISIBLE.sub("", html.unescape(html.unescape(value)))
+    normalized = unicodedata.normalize("NFKC", normalized)
+    match = _SCHEME.match(normalized)
+    if match is None:
+        # No scheme before the first "/", "?" or "#": a relative URL or a fragment.
+        return ":" not in normalized.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    return match.group(1).lower() in URL_SCHEMES
+
+
+def _attribute_filter(tag, attribute, value):
+    if attribute in {"href", "src"} and not _safe_url(value):
+        return None
+    return value
+
+
+def _keep_first_markers(match):
+    markers = _ONE_MARKER.findall(match.group(0))
+    return "".join(markers[:MAX_NESTING])
+
+
+def _defuse(text):
+    """Flatten nesting python-markdown would recurse into; refuse what it would crawl over."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # "- - - - ... x" or "> > > ..." on one line nests a list or quote per marker: keep MAX_NESTING.
+    text = _DEEP_MARKERS.sub(_keep_first_markers, text)
+    # Indentation deeper than MAX_NESTING levels adds nothing a reader sees, only recursion.
+    text = _DEEP_INDENT.sub(" " * (4 * MAX_NESTING), text)
+    if any(
+        len(_INLINE_MARKUP.findall(block)) > MAX_INLINE_MARKUP_PER_PARAGRAPH for block in text.split("\n\n")
+    ):
+        raise MarkupRejected(
+            f"A paragraph has more than {MAX_INLINE_MARKUP_PER_PARAGRAPH:,} markup characters "
+            "(* _ ` < > & [ ] \\ !); please split it into shorter paragraphs."
+        )
+    if _bracket_scan_cost(text) > BRACKET_SCAN_BUDGET:
+        raise MarkupRejected(
+            "The text has too many “[” without a matching “]” to render; please close them or remove them."
+        )
+    return text
+
+
+def _bracket_scan_cost(text):
+    """Estimate the characters python-markdown's link parser will walk, paragraph by paragraph."""
+    cost = 0
+    for block in text.split("\n\n"):
+        if "[" not in block:
+            continue
+        opened = []
+        for index, char in enumerate(block):
+            if char == "[":
+                opened.append(index)
+            elif char == "]" and opened:
+                cost += index - opened.pop()
+        cost += sum(len(block) - index for index in opened)
+    return cost
+
+
+def render_markdown(text, profile="post"):
+    """Return sanitized HTML for `text` (Markdown) under `profile` ("post" or "comment").
+
+    Raises MarkupTooLong when the text exceeds the profile's length limit and MarkupRejected
+    when its structure cannot be rendered safely; both carry a message for the writer.
+    """
+    options = PROFILES[profile]
+    text = text or ""
+    limit = _limit(profile)
+    if len(text) > limit:
+        raise MarkupTooLong(len(text), limit)
+    text = _SURROGATES.sub("\ufffd", text)
+    try:
+        rendered = markdown.markdown(
+            _defuse(text),
+            extensions=options["extensions"],
+            extension_configs=options["extension_configs"],
+            output_format="html",
+        )
+    except RecursionError:  # defence in depth: some structure we did not flatten
+        raise MarkupRejected("The text is nested too deeply to render; please simplify it.") from None
+    if profile == "post":
+        # The page title is the page's only <h1>: a "# Heading" in the body becomes an <h2>.
+        rendered = _H1.sub(r"<\1h2", rendered)
+    return nh3.clean(
+        rendered,
+        tags=options["tags"],
+        attributes=options["attributes"],
+        attribute_filter=_attribute_filter,
+        url_schemes=set(URL_SCHEMES),
+        link_rel=options["link_rel"],
+        strip_comments=True,
+    )

@@ -1,0 +1,187 @@
+"""Reads that pages share. Each returns in a fixed number of queries, whatever the data size."""
+
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models.functions import ExtractYear, TruncMonth
+
+from .models import PinnedPost, Post, Tag, Theme
+
+
+@dataclass
+class Discussion:
+    """One entry under Relevant Discussions."""
+
+    post: Post
+    shared_tags: list
+    pinned: bool
+
+
+def relevant_discussions(post, *, limit=None):
+    """Pinned posts first (author's order), then published posts sharing tags with `post`.
+
+    Ranked by the number of tags shared; ties go to the same theme, then to the newer post.
+    Never `post` itself, never a post that is not public, no duplicates. Pinned posts are
+    always shown; the tag-ranked ones fill the list up to `limit`
+    (default settings.BLOG_RELEVANT_DISCUSSIONS_LIMIT). Four queries at most.
+    """
+    limit = settings.BLOG_RELEVANT_DISCUSSIONS_LIMIT if limit is None else limit
+    tag_ids = {tag.pk for tag in post.tags.all()}  # free when the caller prefetched tags
+    public = Post.objects.published()
+    pinned = [
+        pin.target
+        for pin in PinnedPost.objects.filter(post=post, target__in=public)
+        .select_related("target__theme")
+        .defer("target__body", "target__body_html")
+        .order_by("position", "pk")
+    ]
+    ranked = []
+    room = limit - len(pinned)
+    if tag_ids and room > 0:
+        ranked = list(
+            public.filter(tags__in=tag_ids)
+            .exclude(pk=post.pk)
+            .exclude(pk__in=[p.pk for p in pinned])
+            .annotate(
+                shared=Count("tags"),
+                same_theme=Case(
+                    When(theme_id=post.theme_id, then=Value(1)), default=Value(0), output_field=IntegerField()
+                ),
+            )
+            .select_related("theme")
+            .defer("body", "body_html")
+            .order_by("-shared", "-same_theme", "-published_at", "-pk")[:room]
+        )
+    entries = pinned + ranked
+    if not entries:
+        return []
+    tags_by_post = {}
+    for row in Post.tags.through.objects.filter(post__in=entries, tag__in=tag_ids).select_related("tag"):
+        tags_by_post.setdefault(row.post_id, []).append(row.tag)
+    return [
+        Discussion(
+            post=entry,
+            shared_tags=sorted(tags_by_post.get(entry.pk, []), key=lambda t: t.name.lower()),
+            pinned=index < len(pinned),
+        )
+        for index, entry in enumerate(entries)
+    ]
+
+
+def adjacent_posts(post):
+    """(previous, next) public posts by publication time, or None at either end."""
+    if not post.published_at:
+        return None, None
+    public = Post.objects.published().defer("body", "body_html")
+    previous = (
+        public.filter(
+            Q(published_at__lt=post.published_at) | Q(published_at=post.published_at, pk__lt=post.pk)
+        )
+        .order_by("-published_at", "-pk")
+        .first()
+    )
+    following = (
+        public.filter(
+            Q(published_at__gt=post.published_at) | Q(published_at=post.published_at, pk__gt=post.pk)
+        )
+        .order_by("published_at", "pk")
+        .first()
+    )
+    return previous, following
+
+
+def tags_with_counts():
+    """Tags that have public posts, each with `num_posts` (public posts only)."""
+    return (
+        Tag.objects.annotate(num_posts=Count("posts", filter=Q(posts__in=Post.objects.published())))
+        .filter(num_posts__gt=0)
+        .order_by("name")
+    )
+
+
+def themes_with_counts():
+    return Theme.objects.annotate(
+        num_posts=Count("posts", filter=Q(posts__in=Post.objects.published()))
+    ).order_by("name")
+
+
+def related_tags(tag, *, limit=10):
+    """Tags that most often appear on the same public posts as `tag`, with `together` counts."""
+    return (
+        Tag.objects.filter(posts__in=Post.objects.published().filter(tags=tag))
+        .exclude(pk=tag.pk)
+        .annotate(together=Count("posts"))
+        .order_by("-together", "name")[:limit]
+    )
+
+
+def archive_months():
+    """[(year, [(month_date, count), ...]), ...] newest first, for public posts."""
+    rows = (
+        Post.objects.published()
+        .annotate(month=TruncMonth("published_at"))
+        .values("month")
+        .annotate(count=Count("pk"))
+        .order_by("-month")
+    )
+    years = {}
+    for row in rows:
+        years.setdefault(row["month"].year, []).append((row["month"], row["count"]))
+    return list(years.items())
+
+
+def archive_years():
+    return list(
+        Post.objects.published()
+        .annotate(year=ExtractYear("published_at"))
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("-year")
+    )
+
+
+MAX_SEARCH_TERMS = 8
+MAX_TERM_LENGTH = 60
+
+
+def search_terms(query):
+    """Split a search box's text into at most MAX_SEARCH_TERMS words ("quoted phrases" kept)."""
+    terms = []
+    for phrase, word in re.findall(r'"([^"]+)"|(\S+)', query or ""):
+        term = (phrase or word).strip()[:MAX_TERM_LENGTH]
+        if term and term.lower() not in {t.lower() for t in terms}:
+            terms.append(term)
+    return terms[:MAX_SEARCH_TERMS]
+
+
+def search_posts(terms):
+    """Public posts containing every term in title, summary or body; title matches first."""
+    if not terms:
+        return Post.objects.none()
+    queryset = Post.objects.published()
+    title_hits = []
+    for term in terms:
+        queryset = queryset.filter(
+            Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term)
+        )
+        title_hits.append(When(title__icontains=term, then=Value(1)))
+    title_score = sum(
+        (Case(hit, default=Value(0), output_field=IntegerField()) for hit in title_hits), Value(0)
+    )
+    return queryset.annotate(title_score=title_score).order_by("-title_score", "-published_at", "-pk")
+
+
+__all__ = [
+    "Discussion",
+    "adjacent_posts",
+    "archive_months",
+    "archive_years",
+    "related_tags",
+    "relevant_discussions",
+    "search_posts",
+    "search_terms",
+    "tags_with_counts",
+    "themes_with_counts",
+]

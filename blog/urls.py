@@ -1,0 +1,47 @@
+from django.urls import path, register_converter
+
+from . import feeds, views
+
+
+class FourDigitYear:
+    regex = r"[0-9]{4}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return f"{int(value):04d}"
+
+
+class TwoDigitMonth:
+    regex = r"0[1-9]|1[0-2]"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return f"{int(value):02d}"
+
+
+register_converter(FourDigitYear, "yyyy")
+register_converter(TwoDigitMonth, "mm")
+
+app_name = "blog"
+urlpatterns = [
+    path("", views.PostListView.as_view(), name="post_list"),
+    path("<yyyy:year>/<mm:month>/<slug:slug>/", views.PostDetailView.as_view(), name="post_detail"),
+    path("themes/", views.ThemeListView.as_view(), name="theme_list"),
+    path("themes/<slug:slug>/", views.ThemeDetailView.as_view(), name="theme_detail"),
+    path("themes/<slug:slug>/feed/", feeds.ThemeFeed(), name="theme_feed"),
+    path("themes/<slug:slug>/feed/atom/", feeds.ThemeAtomFeed(), name="theme_atom_feed"),
+    path("tags/", views.TagListView.as_view(), name="tag_list"),
+    path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag_detail"),
+    path("tags/<slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
+    path("tags/<slug:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag_atom_feed"),
+    path("archive/", views.ArchiveIndexView.as_view(), name="archive"),
+    path("archive/<yyyy:year>/", views.PostYearArchiveView.as_view(), name="archive_year"),
+    path("archive/<yyyy:year>/<mm:month>/", views.PostMonthArchiveView.as_view(), name="archive_month"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("feed/", feeds.LatestPostsFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestPostsAtomFeed(), name="atom_feed"),
+]

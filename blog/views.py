@@ -1,0 +1,170 @@
+from django.conf import settings
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+from django.views.generic import DetailView, ListView, MonthArchiveView, TemplateView, YearArchiveView
+
+from . import selectors
+from .models import Post, Tag, Theme
+
+
+class PublicPostsMixin:
+    """List views over public posts only, with theme and tags prefetched."""
+
+    paginate_by = settings.BLOG_POSTS_PER_PAGE
+    context_object_name = "posts"
+
+    def get_queryset(self):
+        return Post.objects.published().for_lists()
+
+
+class PostListView(PublicPostsMixin, ListView):
+    template_name = "blog/post_list.html"
+
+
+class PostDetailView(DetailView):
+    """A post at /<year>/<month>/<slug>/. Staff also see drafts and scheduled posts, never cached."""
+
+    context_object_name = "post"
+    template_name = "blog/post_detail.html"
+
+    def get_queryset(self):
+        return (
+            Post.objects.visible_to(self.request.user)
+            .select_related("theme", "author")
+            .prefetch_related("tags")
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        canonical = self.object.get_absolute_url()
+        if request.path != canonical:
+            return HttpResponseRedirect(canonical, status=301 if self.object.is_public else 302)
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        if not self.object.is_public:
+            add_never_cache_headers(response)
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        post = self.object
+        previous, following = selectors.adjacent_posts(post) if post.is_public else (None, None)
+        context.update(
+            discussions=selectors.relevant_discussions(post),
+            previous_post=previous,
+            next_post=following,
+            is_preview=not post.is_public,
+        )
+        return context
+
+
+class ThemeListView(ListView):
+    template_name = "blog/theme_list.html"
+    context_object_name = "themes"
+
+    def get_queryset(self):
+        return selectors.themes_with_counts()
+
+
+class ThemeDetailView(PublicPostsMixin, ListView):
+    template_name = "blog/theme_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        self.theme = get_object_or_404(Theme, slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().filter(theme=self.theme)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(theme=self.theme, **kwargs)
+
+
+class TagListView(ListView):
+    template_name = "blog/tag_list.html"
+    context_object_name = "tags"
+
+    def get_queryset(self):
+        return selectors.tags_with_counts()
+
+
+class TagDetailView(PublicPostsMixin, ListView):
+    template_name = "blog/tag_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        self.tag = get_object_or_404(Tag, slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            tag=self.tag, related_tags=list(selectors.related_tags(self.tag)), **kwargs
+        )
+
+
+class ArchiveIndexView(TemplateView):
+    template_name = "blog/archive_index.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(archive=selectors.archive_months(), **kwargs)
+
+
+class PostArchiveMixin:
+    date_field = "published_at"
+    allow_empty = False
+    allow_future = False
+    context_object_name = "posts"
+    paginate_by = settings.BLOG_POSTS_PER_PAGE
+
+    def get_queryset(self):
+        return Post.objects.published().for_lists()
+
+
+class PostYearArchiveView(PostArchiveMixin, YearArchiveView):
+    make_object_list = True
+    template_name = "blog/post_archive_year.html"
+
+
+class PostMonthArchiveView(PostArchiveMixin, MonthArchiveView):
+    month_format = "%m"
+    template_name = "blog/post_archive_month.html"
+
+
+class SearchView(ListView):
+    template_name = "blog/search.html"
+    context_object_name = "posts"
+    paginate_by = settings.BLOG_POSTS_PER_PAGE
+
+    def get_queryset(self):
+        self.query = self.request.GET.get("q", "")[:200]
+        self.terms = selectors.search_terms(self.query)
+        return selectors.search_posts(self.terms).for_lists()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.query, terms=self.terms, **kwargs)
+
+
+@require_safe
+@cache_control(max_age=86400, public=True)
+def robots_txt(request):
+    return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # Rendered without a request context: the page must not depend on anything that failed.
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(template.render({"blog_title": settings.BLOG_TITLE}))
+
+
+__all__ = ["Http404"]

@@ -1,0 +1,203 @@
+"""Settings for the blog, driven by environment variables and safe by default.
+
+Environment:
+    DJANGO_DEBUG            "1"/"true" turns debug on; off otherwise.
+    DJANGO_SECRET_KEY       required when DEBUG is off (the process refuses to start without it).
+    DJANGO_ALLOWED_HOSTS    comma-separated host names (default: localhost names only).
+    DATABASE_URL            default sqlite:///<project>/db.sqlite3; postgres://... in production.
+    REDIS_URL               a shared Redis cache; default is the per-process local-memory cache.
+    DJANGO_EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+    EMAIL_USE_TLS, DEFAULT_FROM_EMAIL, SERVER_EMAIL
+    DJANGO_TASKS_BACKEND    default: the immediate backend (runs tasks in-process);
+                            production: django_tasks_db.DatabaseBackend plus `manage.py db_worker`.
+    BLOG_TITLE, BLOG_DESCRIPTION, BLOG_RELEVANT_DISCUSSIONS_LIMIT, BLOG_POSTS_PER_PAGE
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name, default=""):
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name, default):
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+DEBUG = env_bool("DJANGO_DEBUG")
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is not set. `make run` and `make test` set one for you; "
+        "in production set it to a long random string "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
+
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sites",
+    "django.contrib.sitemaps",
+    "django.contrib.humanize",
+    # django_comments_xtd must come before django_comments (its templates win).
+    "django_comments_xtd",
+    "django_comments",
+    "django_tasks",
+    "django_tasks_db",
+    "blog",
+    "comments",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "blog.context_processors.blog",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "blog",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Sessions live in the database, so any app server can answer any request.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+
+SITE_ID = 1
+
+# Email: the console in development, SMTP (configured from the environment) otherwise.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "blog@localhost")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# Background work (django-tasks). The immediate backend runs a task in-process
+# right away; production uses the database backend and `manage.py db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+    }
+}
+
+# Comments (django-comments-xtd on django-contrib-comments).
+COMMENTS_APP = "django_comments_xtd"
+COMMENT_MAX_LENGTH = 3000
+COMMENTS_XTD_MAX_THREAD_LEVEL = 2  # 0-based: three levels (comment, reply, reply to reply)
+COMMENTS_XTD_MAX_THREAD_LEVEL_BY_APP_MODEL = {"blog.post": 2}
+COMMENTS_XTD_CONFIRM_EMAIL = env_bool("COMMENTS_XTD_CONFIRM_EMAIL")
+COMMENTS_XTD_THREADED_EMAILS = False
+COMMENTS_XTD_FROM_EMAIL = DEFAULT_FROM_EMAIL
+COMMENTS_XTD_CONTACT_EMAIL = DEFAULT_FROM_EMAIL
+COMMENTS_XTD_APP_MODEL_OPTIONS = {
+    "blog.post": {
+        "who_can_post": "all",
+        "allow_flagging": True,
+        "allow_feedback": False,
+        "show_feedback": False,
+    }
+}
+# django-contrib-comments' URLField: opt in to Django 6's https default now.
+FORMS_URLFIELD_ASSUME_HTTPS = True
+
+# The blog itself.
+BLOG_TITLE = os.environ.get("BLOG_TITLE", "Career Conversations")
+BLOG_DESCRIPTION = os.environ.get(
+    "BLOG_DESCRIPTION",
+    "Practical career advice on job search, networking, social media and interviews.",
+)
+BLOG_POSTS_PER_PAGE = env_int("BLOG_POSTS_PER_PAGE", 10)
+BLOG_RELEVANT_DISCUSSIONS_LIMIT = env_int("BLOG_RELEVANT_DISCUSSIONS_LIMIT", 5)
+BLOG_POST_MAX_LENGTH = env_int("BLOG_POST_MAX_LENGTH", 100_000)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+}

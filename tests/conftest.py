@@ -1,0 +1,35 @@
+import pytest
+
+from .factories import StaffFactory, ThemeFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (pages, rate limits)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def staff(db):
+    return StaffFactory(username="editor")
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
+def theme(db):
+    return ThemeFactory(name="Job Search", slug="job-search")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hashing a factory user's password with PBKDF2 costs ~0.3 s; tests don't need that."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
