@@ -47,7 +47,7 @@ class Tag(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
 
     class Meta:
-        ordering = ["name"]
+        ordering = [Lower("name")]
         constraints = [
             models.UniqueConstraint(
                 Lower("name"),

@@ -10,6 +10,7 @@ Environment:
     EMAIL_USE_TLS, DEFAULT_FROM_EMAIL, SERVER_EMAIL
     DJANGO_TASKS_BACKEND    default: the immediate backend (runs tasks in-process);
                             production: django_tasks_db.DatabaseBackend plus `manage.py db_worker`.
+    DJANGO_SITE_DOMAIN      the domain feeds and the sitemap link to (default 127.0.0.1:8000).
     BLOG_TITLE, BLOG_DESCRIPTION, BLOG_RELEVANT_DISCUSSIONS_LIMIT, BLOG_POSTS_PER_PAGE
 """
 
@@ -186,6 +187,8 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # The blog itself.
 BLOG_TITLE = os.environ.get("BLOG_TITLE", "Career Conversations")
+# The domain feeds and the sitemap link to (the Site's domain, set on migrate; see blog/apps.py).
+BLOG_SITE_DOMAIN = os.environ.get("DJANGO_SITE_DOMAIN", "127.0.0.1:8000")
 BLOG_DESCRIPTION = os.environ.get(
     "BLOG_DESCRIPTION",
     "Practical career advice on job search, networking, social media and interviews.",

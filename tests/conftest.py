@@ -33,3 +33,13 @@ def theme(db):
 def _fast_password_hashing(settings):
     """Hashing a factory user's password with PBKDF2 costs ~0.3 s; tests don't need that."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _site_is_the_test_server(request):
+    """Feeds and the sitemap link to the Site's domain; the test client calls itself testserver."""
+    if "django_db_setup" not in request.fixturenames and not request.node.get_closest_marker("django_db"):
+        return
+    from django.contrib.sites.models import Site
+
+    Site.objects.filter(pk=1).update(domain="testserver")

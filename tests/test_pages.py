@@ -1,0 +1,222 @@
+"""What readers see on each public page."""
+
+import datetime
+import re
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from blog.models import Post
+
+from .factories import PostFactory, TagFactory, ThemeFactory, bulk_posts
+
+pytestmark = pytest.mark.django_db
+
+
+def ago(days):
+    return timezone.now() - datetime.timedelta(days=days)
+
+
+def head(html, pattern):
+    match = re.search(pattern, html)
+    return match.group(1) if match else None
+
+
+@pytest.fixture
+def blog():
+    networking = ThemeFactory(name="Networking", slug="networking", description="People who know people.")
+    social = ThemeFactory(name="Social Media", slug="social-media")
+    referrals, linkedin, interviews = (
+        TagFactory(name="referrals", slug="referrals"),
+        TagFactory(name="LinkedIn", slug="linkedin"),
+        TagFactory(name="interviews", slug="interviews"),
+    )
+    old = PostFactory(
+        title="Ask for referrals early",
+        theme=networking,
+        tags=[referrals],
+        published_at=ago(30),
+        summary="Referrals open doors before a job is posted.",
+    )
+    middle = PostFactory(
+        title="Tidy your LinkedIn profile",
+        theme=social,
+        tags=[linkedin, referrals],
+        published_at=ago(20),
+        body="## Headline\n\nWrite a headline that says what you do. " + "word " * 600,
+    )
+    new = PostFactory(title="Interview follow-ups", theme=networking, tags=[interviews], published_at=ago(10))
+    return {"old": old, "middle": middle, "new": new, "referrals": referrals, "networking": networking}
+
+
+def test_home_lists_latest_posts_with_date_theme_tags_and_summary(client, blog):
+    html = client.get("/").content.decode()
+    titles = re.findall(r'class="post-card-title"><a href="[^"]+">([^<]+)<', html)
+    assert titles == ["Interview follow-ups", "Tidy your LinkedIn profile", "Ask for referrals early"]
+    assert "Referrals open doors before a job is posted." in html  # the summary
+    assert "Write a headline that says what you do." in html  # an excerpt when there is no summary
+    assert 'href="/themes/networking/"' in html and 'href="/tags/linkedin/"' in html
+
+
+def test_home_is_paginated(client, blog, settings):
+    bulk_posts(25, theme=blog["networking"], author=blog["old"].author)
+    first = client.get("/").content.decode()
+    assert first.count('class="post-card"') == 10
+    assert 'href="?page=2"' in first
+    second = client.get("/?page=2")
+    assert second.status_code == 200 and "page 2" in second.content.decode()
+    assert client.get("/?page=99").status_code == 404
+    assert client.get("/?page=abc").status_code == 404
+
+
+def test_post_page_shows_body_meta_reading_time_and_neighbours(client, blog):
+    middle = blog["middle"]
+    html = client.get(middle.get_absolute_url()).content.decode()
+    assert '<h2 id="headline">Headline' in html
+    assert "3 min read" in html  # ~610 words at 220 words a minute, rounded up
+    assert 'href="/themes/social-media/"' in html and 'href="/tags/linkedin/"' in html
+    assert re.search(r'rel="prev" href="[^"]+">.*Ask for referrals early', html)
+    assert re.search(r'rel="next" href="[^"]+">.*Interview follow-ups', html)
+    assert "<h2 id=\"relevant-discussions\">Relevant Discussions</h2>" in html
+    discussions = html.split("Relevant Discussions</h2>")[1].split("</section>")[0]
+    assert "Ask for referrals early" in discussions and "referrals" in discussions
+
+
+def test_post_url_with_the_wrong_month_redirects_to_the_canonical_one(client, blog):
+    post = blog["old"]
+    wrong = f"/2001/01/{post.slug}/"
+    response = client.get(wrong)
+    assert response.status_code == 301 and response["Location"] == post.get_absolute_url()
+
+
+def test_unknown_post_is_a_friendly_404(client, blog):
+    response = client.get("/2026/01/no-such-post/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_theme_page_lists_its_posts_newest_first_with_feeds(client, blog):
+    html = client.get("/themes/networking/").content.decode()
+    assert html.index("Interview follow-ups") < html.index("Ask for referrals early")
+    assert "Tidy your LinkedIn profile" not in html
+    assert "People who know people." in html
+    assert 'type="application/atom+xml" title="Networking (Atom)" href="/themes/networking/feed/atom/"' in html
+    assert client.get("/themes/nope/").status_code == 404
+
+
+def test_tag_page_lists_posts_and_related_tags(client, blog):
+    html = client.get("/tags/referrals/").content.decode()
+    assert html.index("Tidy your LinkedIn profile") < html.index("Ask for referrals early")
+    related = html.split("Related tags</h2>")[1].split("</aside>")[0]
+    assert "LinkedIn" in related and "interviews" not in related
+    assert 'href="/tags/referrals/feed/"' in html
+
+
+def test_related_tags_rank_by_how_often_they_appear_together(client, blog):
+    referrals, networking = blog["referrals"], blog["networking"]
+    often = TagFactory(name="often")
+    rarely = TagFactory(name="rarely")
+    PostFactory(theme=networking, tags=[referrals, often, rarely])
+    PostFactory(theme=networking, tags=[referrals, often])
+    html = client.get("/tags/referrals/").content.decode()
+    related = html.split("Related tags</h2>")[1].split("</aside>")[0]
+    assert related.index("often") < related.index("rarely")
+
+
+def test_tag_index_counts_public_posts(client, blog):
+    html = client.get("/tags/").content.decode()
+    assert re.search(r'href="/tags/referrals/">referrals</a> <span class="count">2 posts', html)
+    assert re.search(r'href="/tags/linkedin/">LinkedIn</a> <span class="count">1 post<', html)
+
+
+def test_archives_by_year_and_month(client, blog):
+    post = blog["old"]
+    year, month = post.published_at.year, post.published_at.month
+    assert "Ask for referrals early" in client.get(f"/archive/{year}/").content.decode()
+    month_page = client.get(f"/archive/{year}/{month:02d}/").content.decode()
+    assert "Ask for referrals early" in month_page
+    assert client.get("/archive/1999/").status_code == 404
+    assert client.get(f"/archive/{year}/13/").status_code == 404
+    assert str(year) in client.get("/archive/").content.decode()
+
+
+def test_search_ranks_title_matches_first_and_highlights_terms(client, blog):
+    PostFactory(title="Something else", body="A body that mentions linkedin once.", published_at=ago(1))
+    html = client.get("/search/?q=LinkedIn").content.decode()
+    titles = re.findall(r'class="post-card-title"><a href="[^"]+">(.+?)</a>', html)
+    assert titles[0] == "Tidy your <mark>LinkedIn</mark> profile"
+    assert "Something else" in titles[1]
+    assert "2 posts found" in html
+
+
+def test_search_needs_every_term_and_survives_odd_input(client, blog):
+    assert "1 post found" in client.get("/search/?q=referrals+doors").content.decode()
+    for query in ["", "%", "<script>alert(1)</script>", "a" * 5000, '"unclosed', "\x00"]:
+        response = client.get("/search/", {"q": query})
+        assert response.status_code == 200
+        assert "<script>alert(1)" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/tags/", "/tags/referrals/", "/themes/", "/themes/networking/", "/archive/", "/search/?q=referrals"],
+)
+def test_every_page_has_unique_title_description_canonical_and_open_graph(client, blog, path):
+    html = client.get(path).content.decode()
+    assert head(html, r"<title>(.+?)</title>")
+    assert head(html, r'<meta name="description" content="([^"]+)"')
+    assert head(html, r'<link rel="canonical" href="(http://testserver/[^"]*)"')
+    assert head(html, r'<meta property="og:title" content="([^"]+)"')
+    assert head(html, r'<meta property="og:url" content="([^"]+)"')
+    assert 'rel="alternate" type="application/rss+xml"' in html
+
+
+def test_page_titles_differ(client, blog):
+    paths = ["/", "/tags/", "/tags/referrals/", "/themes/", "/themes/networking/", "/archive/", "/search/?q=x"]
+    paths += [blog["old"].get_absolute_url(), blog["new"].get_absolute_url()]
+    titles = [head(client.get(p).content.decode(), r"<title>(.+?)</title>") for p in paths]
+    assert len(set(titles)) == len(titles)
+
+
+@pytest.mark.parametrize("path", ["/", "/tags/referrals/", "/themes/networking/", "/search/?q=post"])
+def test_list_pages_run_a_fixed_number_of_queries(client, blog, path, django_assert_max_num_queries):
+    bulk_posts(
+        40, theme=blog["networking"], author=blog["old"].author, tags_for=lambda n: [blog["referrals"]]
+    )
+    with django_assert_max_num_queries(6):
+        assert client.get(path).status_code == 200
+
+
+def test_slugs_are_unique_and_come_from_the_title(blog):
+    first = PostFactory(title="Same Title!")
+    second = PostFactory(title="Same Title!")
+    assert first.slug == "same-title"
+    assert second.slug == "same-title-2"
+    assert Post.objects.filter(slug__startswith="same-title").count() == 2
+
+
+def test_robots_txt_points_at_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+    assert "Disallow: /admin/" in response.content.decode()
+
+
+def test_server_error_page_is_friendly(blog):
+    from django.urls import path
+
+    from config import urls
+
+    def boom(request):
+        raise RuntimeError("boom")
+
+    urls.urlpatterns.insert(0, path("boom/", boom))
+    try:
+        client = Client(raise_request_exception=False)
+        response = client.get("/boom/")
+    finally:
+        urls.urlpatterns.pop(0)
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Something went wrong" in html and "boom" not in html and "Traceback" not in html
