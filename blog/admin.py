@@ -10,8 +10,20 @@ from django.utils.safestring import mark_safe
 from .models import PinnedPost, Post, Tag, Theme
 
 
+class PinnedPostForm(forms.ModelForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        # The inline form leaves the parent post out of model validation, so the
+        # blog_pin_not_self check constraint would only surface as an IntegrityError.
+        target = cleaned_data.get("target")
+        if target is not None and self.instance.post_id is not None and target.pk == self.instance.post_id:
+            self.add_error("target", "A post cannot pin itself.")
+        return cleaned_data
+
+
 class PinnedPostInline(admin.TabularInline):
     model = PinnedPost
+    form = PinnedPostForm
     fk_name = "post"
     extra = 0
     autocomplete_fields = ["target"]
@@ -87,6 +99,8 @@ class PostAdmin(admin.ModelAdmin):
 class ThemeAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "post_count"]
     search_fields = ["name"]
+    # Aggregating queries drop Meta.ordering; keep lists and autocomplete in name order.
+    ordering = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
@@ -109,6 +123,8 @@ class MergeTagsForm(forms.Form):
 class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "post_count", "published_count"]
     search_fields = ["name"]
+    # Aggregating queries drop Meta.ordering; keep lists and autocomplete in name order.
+    ordering = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     actions = ["merge_tags"]
 

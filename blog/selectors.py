@@ -143,13 +143,15 @@ def archive_years():
 
 
 MAX_SEARCH_TERMS = 8
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_TERM_LENGTH = 60
 
 
 def search_terms(query):
     """Split a search box's text into at most MAX_SEARCH_TERMS words ("quoted phrases" kept)."""
     terms = []
-    for phrase, word in re.findall(r'"([^"]+)"|(\S+)', query or ""):
+    query = _CONTROL_CHARS.sub(" ", query or "")  # PostgreSQL refuses NUL in text
+    for phrase, word in re.findall(r'"([^"]+)"|(\S+)', query):
         term = (phrase or word).strip()[:MAX_TERM_LENGTH]
         if term and term.lower() not in {t.lower() for t in terms}:
             terms.append(term)
