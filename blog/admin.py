@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import render
@@ -32,6 +33,12 @@ class PinnedPostInline(admin.TabularInline):
     verbose_name_plural = "Relevant Discussions pinned first (in position order)"
 
 
+class PostChangeList(ChangeList):
+    def get_queryset(self, request, exclude_parameters=None):
+        # The list never shows the bodies (up to BLOG_POST_MAX_LENGTH each, twice): don't load them.
+        return super().get_queryset(request, exclude_parameters).defer("body", "body_html")
+
+
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
     list_display = ["title", "status_label", "theme", "tag_list", "published_at", "updated_at"]
@@ -52,6 +59,9 @@ class PostAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("theme").prefetch_related("tags")
+
+    def get_changelist(self, request, **kwargs):
+        return PostChangeList
 
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
