@@ -174,14 +174,31 @@ COMMENTS_XTD_CONFIRM_EMAIL = env_bool("COMMENTS_XTD_CONFIRM_EMAIL")
 COMMENTS_XTD_THREADED_EMAILS = False
 COMMENTS_XTD_FROM_EMAIL = DEFAULT_FROM_EMAIL
 COMMENTS_XTD_CONTACT_EMAIL = DEFAULT_FROM_EMAIL
+COMMENTS_XTD_FORM_CLASS = "comments.forms.CommentForm"
 COMMENTS_XTD_APP_MODEL_OPTIONS = {
     "blog.post": {
         "who_can_post": "all",
-        "allow_flagging": True,
+        "allow_flagging": False,  # readers report through comments.views.report instead
         "allow_feedback": False,
         "show_feedback": False,
     }
 }
+# Moderation rules (comments/moderation.py documents each).
+COMMENTS_RATE_LIMIT = env_int("COMMENTS_RATE_LIMIT", 5)  # comments per address ...
+COMMENTS_RATE_WINDOW = env_int("COMMENTS_RATE_WINDOW", 600)  # ... in this many seconds
+COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2)  # more are held
+COMMENTS_MODERATION_WORDS = env_list("COMMENTS_MODERATION_WORDS")  # held
+COMMENTS_SPAM_WORDS = env_list(
+    "COMMENTS_SPAM_WORDS", "casino,betting,viagra,crypto giveaway,payday loan"
+)  # marked as spam
+COMMENTS_HOLD_FIRST_COMMENT = env_bool("COMMENTS_HOLD_FIRST_COMMENT", True)
+COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 0)  # 0: never
+COMMENTS_DUPLICATE_WINDOW = 86400
+COMMENTS_REPORT_THRESHOLD = env_int("COMMENTS_REPORT_THRESHOLD", 3)
+COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)  # top-level comments per page
+COMMENTS_TRUSTED_PROXIES = env_int("COMMENTS_TRUSTED_PROXIES", 0)  # proxies in front of the app
+COMMENTS_GRAVATAR = env_bool("COMMENTS_GRAVATAR")
+
 # django-contrib-comments' URLField: opt in to Django 6's https default now.
 FORMS_URLFIELD_ASSUME_HTTPS = True
 

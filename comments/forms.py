@@ -1,0 +1,26 @@
+from django import forms
+from django.conf import settings
+from django_comments_xtd.forms import XtdCommentForm
+
+MARKDOWN_HINT = "Markdown works: *italic*, **bold**, `code`, > quotes, lists and [links](https://…)."
+
+
+class CommentForm(XtdCommentForm):
+    """xtd's signed form with labels a reader (and a browser test) can find."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = self.fields
+        fields["name"].label = "Name"
+        fields["name"].widget = forms.TextInput(attrs={"autocomplete": "name", "maxlength": 50})
+        fields["email"].label = "Email"
+        fields["email"].help_text = "Never shown. Used only for replies you ask for."
+        fields["email"].widget = forms.EmailInput(attrs={"autocomplete": "email"})
+        fields["url"].label = "Website (optional)"
+        fields["url"].widget = forms.URLInput(attrs={"autocomplete": "url", "placeholder": "https://"})
+        fields["comment"].label = "Comment"
+        fields["comment"].help_text = MARKDOWN_HINT
+        fields["comment"].widget = forms.Textarea(attrs={"rows": 6, "maxlength": settings.COMMENT_MAX_LENGTH})
+        fields["followup"].label = "Email me replies to my comment"
+        fields["honeypot"].label = "Leave this field empty"
+        fields["honeypot"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})

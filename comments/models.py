@@ -1,0 +1,74 @@
+"""What django-comments-xtd lacks, kept beside its comment (one-to-one), never in a fork."""
+
+from django.conf import settings
+from django.db import models
+from django_comments_xtd.models import XtdComment
+
+
+class State(models.TextChoices):
+    PUBLISHED = "published", "Published"
+    HELD = "held", "Held for review"
+    SPAM = "spam", "Spam"
+    REMOVED = "removed", "Removed"
+
+
+class Reason(models.TextChoices):
+    TRUSTED = "trusted", "Post author or staff"
+    CLEAN = "clean", "Passed every rule"
+    LINKS = "links", "Too many links"
+    MODERATION_WORD = "moderation_word", "Moderation word"
+    SPAM_WORD = "spam_word", "Spam word"
+    FIRST_COMMENT = "first_comment", "First comment from this email"
+    REPORTED = "reported", "Reported by readers"
+    MODERATOR = "moderator", "Decided by a moderator"
+    SEEDED = "seeded", "Demo or imported content"
+
+
+class Moderation(models.Model):
+    """A comment's moderation state, the rule that decided it, and its rendered HTML.
+
+    xtd's own flags follow the state: published -> is_public, not is_removed; held ->
+    not is_public; spam -> not is_public and is_removed; removed -> is_removed.
+    Only the functions in comments.moderation change them.
+    """
+
+    comment = models.OneToOneField(
+        XtdComment, on_delete=models.CASCADE, primary_key=True, related_name="moderation"
+    )
+    state = models.CharField(max_length=12, choices=State.choices)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+    body_html = models.TextField(blank=True, help_text="Rendered once from the comment's Markdown.")
+    report_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "decided_at"], name="comments_mod_state_idx")]
+
+    def __str__(self):
+        return f"{self.comment_id}: {self.get_state_display()} ({self.get_reason_display()})"
+
+
+class Report(models.Model):
+    """A reader's report of a comment; one per reader (by session or address) and comment."""
+
+    comment = models.ForeignKey(XtdComment, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.CharField(max_length=64, help_text="A hash of the reader's session or address.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["comment", "reporter"], name="comments_report_once")]
+
+    def __str__(self):
+        return f"Report of comment {self.comment_id}"
+
+
+class HeldComment(XtdComment):
+    """The admin's moderation queue (a proxy: same table as xtd's comments)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "comment"
+        verbose_name_plural = "moderation queue"

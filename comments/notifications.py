@@ -1,0 +1,135 @@
+"""Email about comments, always from a task (django-tasks), never inside a request.
+
+- The post's author hears of every new comment (held or published), with signed one-click
+  Approve and Spam links.
+- Readers who ticked "Email me replies" hear of each reply published in *their thread*
+  (not the whole post), when it is posted or later approved, with an unsubscribe link.
+"""
+
+from django.conf import settings
+from django.contrib.sites.models import Site
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django_comments_xtd.models import XtdComment
+from django_tasks import task
+
+from .models import State
+
+ACTION_SALT = "comments.email-action"
+UNSUBSCRIBE_SALT = "comments.unsubscribe"
+ACTION_MAX_AGE = 14 * 86400
+
+
+def absolute(path):
+    domain = Site.objects.get_current().domain
+    scheme = "http" if domain.startswith(("127.", "localhost", "testserver")) else "https"
+    return f"{scheme}://{domain}{path}"
+
+
+def action_url(comment_id, action):
+    token = signing.dumps({"c": comment_id, "a": action}, salt=ACTION_SALT, compress=True)
+    return absolute(reverse("comments:email_action", args=[token]))
+
+
+def unsubscribe_url(email, thread_id):
+    token = signing.dumps({"e": email.lower(), "t": thread_id}, salt=UNSUBSCRIBE_SALT, compress=True)
+    return absolute(reverse("comments:unsubscribe", args=[token]))
+
+
+def enqueue_new_comment_notifications(comment_id, decision):
+    def enqueue():
+        notify_author.enqueue(comment_id=comment_id)
+        if decision.outcome == "publish":
+            notify_followers.enqueue(comment_ids=[comment_id])
+
+    transaction.on_commit(enqueue)
+
+
+def enqueue_followup_notifications(comment_ids):
+    ids = list(comment_ids)
+    transaction.on_commit(lambda: notify_followers.enqueue(comment_ids=ids))
+
+
+def _load(comment_id):
+    return XtdComment.objects.select_related("moderation", "content_type").filter(pk=comment_id).first()
+
+
+@task()
+def notify_author(comment_id):
+    comment = _load(comment_id)
+    if comment is None or comment.moderation.state == State.SPAM:
+        return 0
+    post = comment.content_object
+    if post is None or not post.author.email:
+        return 0
+    held = comment.moderation.state == State.HELD
+    context = {
+        "comment": comment,
+        "post": post,
+        "held": held,
+        "reason": comment.moderation.get_reason_display(),
+        "post_url": absolute(post.get_absolute_url()),
+        "comment_url": absolute(post.get_absolute_url() + f"#c{comment.pk}"),
+        "approve_url": action_url(comment.pk, "approve") if held else "",
+        "spam_url": action_url(comment.pk, "spam"),
+        "queue_url": absolute(reverse("admin:comments_heldcomment_changelist")),
+    }
+    status = "awaiting moderation" if held else "published"
+    send_mail(
+        subject=f"New comment ({status}) on “{post.title}”",
+        message=render_to_string("comments/email/new_comment.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[post.author.email],
+    )
+    return 1
+
+
+@task()
+def notify_followers(comment_ids):
+    """For each newly published reply, mail the followers of its thread (one mail per address)."""
+    sent = 0
+    for comment_id in comment_ids:
+        comment = _load(comment_id)
+        if comment is None or comment.moderation.state != State.PUBLISHED or comment.level == 0:
+            continue
+        post = comment.content_object
+        followers = {}
+        for row in (
+            XtdComment.norel_objects.filter(
+                thread_id=comment.thread_id, followup=True, is_public=True, is_removed=False
+            )
+            .exclude(user_email__iexact=comment.user_email)
+            .exclude(pk=comment.pk)
+            .values("user_email", "user_name")
+        ):
+            followers.setdefault(row["user_email"].lower(), row["user_name"])
+        for email, name in followers.items():
+            context = {
+                "name": name,
+                "comment": comment,
+                "post": post,
+                "comment_url": absolute(post.get_absolute_url() + f"#c{comment.pk}"),
+                "unsubscribe_url": unsubscribe_url(email, comment.thread_id),
+            }
+            send_mail(
+                subject=f"New reply in your discussion on “{post.title}”",
+                message=render_to_string("comments/email/followup.txt", context),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[email],
+            )
+            sent += 1
+    return sent
+
+
+@task()
+def send_confirmation_request(key, site_id):
+    """xtd's optional email confirmation (COMMENTS_XTD_CONFIRM_EMAIL), sent from a task."""
+    from django_comments_xtd import signed
+    from django_comments_xtd.views import send_email_confirmation_request
+
+    comment = signed.loads(key, extra_key=settings.COMMENTS_XTD_SALT)
+    send_email_confirmation_request(comment, key, Site.objects.get(pk=site_id))
+    return 1

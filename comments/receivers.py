@@ -1,0 +1,45 @@
+"""Replaces django-comments-xtd's `comment_was_posted` receiver.
+
+xtd's receiver creates the comment, then renders and sends one email per follower of the
+whole post inside the request. This one creates the comment the same way (xtd's
+TmpXtdComment -> XtdComment), records the moderator's decision beside it, and leaves all
+mail to tasks enqueued after the transaction commits.
+"""
+
+from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
+from django.db import transaction
+from django_comments.signals import comment_was_posted
+from django_comments_xtd import signed
+from django_comments_xtd import views as xtd_views
+from django_comments_xtd.models import TmpXtdComment, XtdComment
+
+from .moderation import Decision, Outcome, count_for_rate_limit, record
+
+
+def on_comment_was_posted(sender, comment, request, **kwargs):
+    user = comment.get("user")
+    if settings.COMMENTS_XTD_CONFIRM_EMAIL and not (user and user.is_authenticated):
+        from .notifications import send_confirmation_request
+
+        key = signed.dumps(comment, compress=True, extra_key=settings.COMMENTS_XTD_SALT).decode()
+        site_id = get_current_site(request).pk
+        transaction.on_commit(lambda: send_confirmation_request.enqueue(key=key, site_id=site_id))
+        return
+    decision = getattr(request, "comment_decision", None) or Decision(Outcome.PUBLISH, "clean")
+    with transaction.atomic():
+        created = XtdComment(**comment)
+        created.save()
+        record(created, decision)
+    comment.xtd_comment = created
+    request.posted_comment = created
+    count_for_rate_limit(request.META.get("REMOTE_ADDR"))
+
+    from .notifications import enqueue_new_comment_notifications
+
+    enqueue_new_comment_notifications(created.pk, decision)
+
+
+def connect():
+    comment_was_posted.disconnect(xtd_views.on_comment_was_posted, sender=TmpXtdComment)
+    comment_was_posted.connect(on_comment_was_posted, sender=TmpXtdComment, dispatch_uid="comments.posted")

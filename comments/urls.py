@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "comments"
+urlpatterns = [
+    path("post/", views.post_comment, name="post"),
+    path("reply/<int:pk>/", views.reply, name="reply"),
+    path("report/<int:pk>/", views.report, name="report"),
+    path("moderate/<str:token>/", views.email_action, name="email_action"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]
+urlpatterns.append(path("c/<int:pk>/", views.locate, name="locate"))

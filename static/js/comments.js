@@ -1,0 +1,32 @@
+// Progressive enhancement for comments: "Reply" opens the form under the comment
+// instead of going to the reply page; a permalink to a comment on another page of the
+// thread is sent to the right page. Without JavaScript both work through plain links.
+(function () {
+  "use strict";
+  var form = document.querySelector(".comments .comment-form");
+  var hash = window.location.hash;
+  if (/^#c\d+$/.test(hash) && !document.getElementById(hash.slice(1))) {
+    window.location.replace("/comments/c/" + hash.slice(2) + "/");
+    return;
+  }
+  if (!form) return;
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest(".reply-link");
+    if (!link) return;
+    event.preventDefault();
+    var li = document.getElementById("c" + link.dataset.replyTo);
+    var existing = li.querySelector(":scope > .comment-form");
+    if (existing) { existing.querySelector("textarea").focus(); return; }
+    var clone = form.cloneNode(true);
+    clone.querySelector("[name=reply_to]").value = link.dataset.replyTo;
+    clone.querySelectorAll("[id]").forEach(function (el) { el.id = el.id + "-r" + link.dataset.replyTo; });
+    clone.querySelectorAll("label[for]").forEach(function (el) { el.htmlFor = el.htmlFor + "-r" + link.dataset.replyTo; });
+    clone.querySelectorAll("textarea").forEach(function (el) { el.value = ""; });
+    var cancel = document.createElement("button");
+    cancel.type = "button"; cancel.className = "secondary"; cancel.textContent = "Cancel";
+    cancel.addEventListener("click", function () { clone.remove(); link.focus(); });
+    clone.querySelector(".form-buttons").appendChild(cancel);
+    li.querySelector(":scope > article").after(clone);
+    clone.querySelector("textarea").focus();
+  });
+})();
