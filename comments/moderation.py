@@ -68,7 +68,8 @@ class Decision:
     status: int = 200
 
 
-_LINK = re.compile(r"https?://|www\.|\]\(|<a\s", re.IGNORECASE)
+# One match per link: a URL, a bare www. address, or a Markdown/HTML link to anything else.
+_LINK = re.compile(r"https?://|(?<!//)www\.|\]\((?!\s*https?://|\s*www\.)|<a\s", re.IGNORECASE)
 
 
 def client_ip(request):

@@ -63,8 +63,8 @@ def notify_author(comment_id):
     if comment is None or comment.moderation.state == State.SPAM:
         return 0
     post = comment.content_object
-    if post is None or not post.author.email:
-        return 0
+    if post is None or not post.author.email or comment.user_id == post.author_id:
+        return 0  # no post, nowhere to write, or the author's own comment
     held = comment.moderation.state == State.HELD
     context = {
         "comment": comment,

@@ -15,6 +15,8 @@ def form_fields(client, url):
 
 
 def post_comment(client, post, *, reply_to=None, follow=False, **fields):
+    """POST the comment form for `post`; UPPERCASE keywords are request headers (REMOTE_ADDR...)."""
+    extra = {key: fields.pop(key) for key in list(fields) if key.isupper()}
     data = form_fields(client, post.get_absolute_url())
     data.pop("csrfmiddlewaretoken", None)
     data.update(
@@ -30,4 +32,4 @@ def post_comment(client, post, *, reply_to=None, follow=False, **fields):
         data["reply_to"] = str(reply_to.pk if hasattr(reply_to, "pk") else reply_to)
     data.update(fields)
     data = {key: value for key, value in data.items() if value is not None}
-    return client.post(reverse("comments:post"), data, follow=follow)
+    return client.post(reverse("comments:post"), data, follow=follow, **extra)

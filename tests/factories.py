@@ -103,3 +103,61 @@ def bulk_posts(count, *, theme, author, tags_for=None, title="Bulk post {n}"):
             Through(post_id=post.pk, tag_id=tag.pk) for n, post in enumerate(posts) for tag in tags_for(n)
         )
     return posts
+
+
+def bulk_thread(post, count, *, replies_per_root=0):
+    """`count` published top-level comments on `post`, each with `replies_per_root` replies.
+
+    Fast: XtdComment inherits django_comments' Comment through a second table, which
+    bulk_create cannot fill, so the base rows are bulk-created and the xtd rows inserted
+    with one executemany. Returns (roots, replies) as base Comment objects.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django_comments.models import Comment
+    from django_comments_xtd.models import XtdComment
+
+    from comments.models import Moderation, Reason, State
+
+    ct = ContentType.objects.get_for_model(post)
+    now = timezone.now()
+
+    def base(n, name, text, minutes):
+        return Comment(
+            content_type=ct,
+            object_pk=str(post.pk),
+            site_id=1,
+            user_name=name,
+            user_email=f"{name.lower()}{n}@example.com",
+            comment=text,
+            submit_date=now - datetime.timedelta(minutes=minutes),
+            is_public=True,
+        )
+
+    roots = Comment.objects.bulk_create(
+        base(n, "Reader", f"Comment number {n}", 2 * (count - n)) for n in range(count)
+    )
+    replies = Comment.objects.bulk_create(
+        base(k, "Replier", f"Reply {k} to {root.pk}", 2 * (count - i) - 1)
+        for i, root in enumerate(roots)
+        for k in range(replies_per_root)
+    )
+    rows = [(root.pk, root.pk, root.pk, 0, 1, False, replies_per_root) for root in roots]
+    for i, reply in enumerate(replies):
+        root = roots[i // replies_per_root]
+        rows.append((reply.pk, root.pk, root.pk, 1, i % replies_per_root + 2, False, 0))
+    table = connection.ops.quote_name(XtdComment._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} "
+            '(comment_ptr_id, thread_id, parent_id, level, "order", followup, nested_count) '
+            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            rows,
+        )
+    Moderation.objects.bulk_create(
+        Moderation(
+            comment_id=c.pk, state=State.PUBLISHED, reason=Reason.SEEDED, body_html=f"<p>{c.comment}</p>"
+        )
+        for c in [*roots, *replies]
+    )
+    return roots, replies

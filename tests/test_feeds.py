@@ -61,7 +61,8 @@ def test_feed_of_unknown_tag_is_404(client, posts):
 
 def test_pages_advertise_their_feeds(client, posts):
     html = client.get("/tags/referrals/").content.decode()
-    assert 'rel="alternate" type="application/rss+xml" title="Tag referrals (RSS)" href="/tags/referrals/feed/"' in html
+    rss_link = 'rel="alternate" type="application/rss+xml" title="Tag referrals (RSS)" href="/tags/referrals/feed/"'
+    assert rss_link in html
     home = client.get("/").content.decode()
     assert 'type="application/atom+xml" title="Career Conversations (Atom)" href="/feed/atom/"' in home
 

@@ -1,0 +1,425 @@
+"""Readers comment through the real post view, with the signed form as a browser sends it."""
+
+import datetime
+import re
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+from django_comments_xtd.models import XtdComment
+
+from comments import moderation
+from comments.models import Reason, State
+
+from .commenting import form_fields, post_comment
+from .factories import PostFactory, StaffFactory, UserFactory, bulk_thread
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def post():
+    return PostFactory(title="Knock on doors")
+
+
+@pytest.fixture
+def known_reader(post, staff):
+    """reader@example.com has a published comment already: their next one is published."""
+    response = post_comment_fresh(post, comment="My first words.")
+    assert response.status_code == 302
+    moderation.approve(XtdComment.objects.filter(user_email="reader@example.com"), by=staff)
+    cache.clear()  # that comment does not count toward the tests' rate limits
+
+
+def post_comment_fresh(post, **fields):
+    from django.test import Client
+
+    return post_comment(Client(), post, **fields)
+
+
+def latest():
+    return XtdComment.objects.select_related("moderation").latest("pk")
+
+
+def page_of(client, post):
+    return client.get(post.get_absolute_url()).content.decode()
+
+
+# What a reader sees ---------------------------------------------------------------------
+
+
+def test_post_page_has_count_thread_and_a_labelled_form(client, post):
+    html = page_of(client, post)
+    assert "0 comments" in html
+    for label in ("Name", "Email", "Website (optional)", "Comment", "Email me replies to my comment"):
+        assert re.search(rf'<label for="[^"]+">{re.escape(label)}</label>', html), label
+    assert "Markdown works" in html
+    assert 'name="csrfmiddlewaretoken"' in html
+
+
+def test_first_comment_is_held_and_only_its_writer_sees_it(client, post):
+    response = post_comment(client, post, comment="Going in person worked for me.")
+    assert response.status_code == 302
+    comment = latest()
+    assert (comment.moderation.state, comment.moderation.reason) == (State.HELD, Reason.FIRST_COMMENT)
+    assert not comment.is_public
+    mine = client.get(response["Location"]).content.decode()
+    assert "awaiting moderation" in mine
+    assert f'id="c{comment.pk}"' in mine and "Going in person worked for me." in mine
+    from django.test import Client
+
+    theirs = page_of(Client(), post)
+    assert "Going in person worked for me." not in theirs
+
+
+def test_known_reader_is_published_and_redirected_to_the_comment(client, post, known_reader):
+    response = post_comment(client, post, comment="Second *thought*.")
+    comment = latest()
+    assert comment.moderation.state == State.PUBLISHED and comment.moderation.reason == Reason.CLEAN
+    assert response["Location"] == f"{post.get_absolute_url()}#c{comment.pk}"
+    html = page_of(client, post)
+    assert f'id="c{comment.pk}"' in html and "<em>thought</em>" in html
+    assert "2 comments" in html
+
+
+def test_email_is_never_shown_and_website_links_are_ugc(client, post, known_reader):
+    post_comment(client, post, comment="Hi", url="https://reader.example/")
+    html = page_of(client, post)
+    assert "reader@example.com" not in html
+    assert '<a href="https://reader.example/" rel="nofollow ugc noopener">Reader</a>' in html
+
+
+def test_author_comments_publish_directly_with_an_author_badge(client, post):
+    client.force_login(post.author)
+    response = post_comment(client, post, comment="Thanks for reading.")
+    assert response.status_code == 302
+    comment = latest()
+    assert comment.moderation.state == State.PUBLISHED and comment.moderation.reason == Reason.TRUSTED
+    assert comment.user_id == post.author_id
+    html = page_of(client, post)
+    item = html.split(f'id="c{comment.pk}"', 1)[1].split("</article>", 1)[0]
+    assert '<span class="badge">Author</span>' in item
+
+
+def test_logged_in_user_comments_without_name_and_email_fields(client, post):
+    user = UserFactory(username="sam", email="sam@example.com", first_name="Sam", last_name="Ray")
+    client.force_login(user)
+    html = page_of(client, post)
+    assert 'name="name"' not in html.split('class="comment-form"')[1]
+    assert "Commenting as <strong>Sam Ray</strong>" in html
+    post_comment(client, post, name=None, email=None, comment="Logged in.")
+    comment = latest()
+    assert (comment.user_name, comment.user_email, comment.user_id) == ("Sam Ray", "sam@example.com", user.pk)
+
+
+def test_preview_shows_the_rendered_comment_and_keeps_the_text(client, post):
+    response = post_comment(client, post, comment="**bold** idea", preview="preview")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<strong>bold</strong> idea" in html
+    assert "**bold** idea</textarea>" in html
+    assert not XtdComment.objects.exists()
+
+
+# Rules, both ways ---------------------------------------------------------------------------
+
+
+def test_honeypot_rejects(client, post):
+    response = post_comment(client, post, honeypot="I am a bot")
+    assert response.status_code == 400
+    assert "could not be posted" in response.content.decode()
+    assert not XtdComment.objects.exists()
+
+
+def test_rate_limit_answers_429_and_keeps_the_text(client, post, settings, known_reader):
+    settings.COMMENTS_RATE_LIMIT = 2
+    assert post_comment(client, post, comment="one").status_code == 302
+    assert post_comment(client, post, comment="two").status_code == 302
+    response = post_comment(client, post, comment="three, kept")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "wait a few minutes" in html and "three, kept</textarea>" in html
+
+
+def test_rate_limit_counts_the_client_behind_one_trusted_proxy(client, post, settings, known_reader):
+    settings.COMMENTS_RATE_LIMIT = 1
+    settings.COMMENTS_TRUSTED_PROXIES = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    first = post_comment(client, post, comment="a", HTTP_X_FORWARDED_FOR="spoofed, 203.0.113.5", **proxy)
+    assert first.status_code == 302
+    assert latest().ip_address == "203.0.113.5"
+    other = post_comment(client, post, comment="b", HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
+    assert other.status_code == 302  # another reader behind the same proxy
+    again = post_comment(client, post, comment="c", HTTP_X_FORWARDED_FOR="forged, 203.0.113.5", **proxy)
+    assert again.status_code == 429
+
+
+@pytest.mark.parametrize(
+    "text, held",
+    [
+        ("See https://a.example and https://b.example", False),
+        ("See https://a.example, https://b.example and [c](https://c.example)", True),
+    ],
+)
+def test_more_than_max_links_is_held(client, post, known_reader, text, held):
+    post_comment(client, post, comment=text)
+    comment = latest()
+    assert (comment.moderation.state == State.HELD) is held
+    if held:
+        assert comment.moderation.reason == Reason.LINKS
+
+
+def test_moderation_word_holds(client, post, known_reader, settings):
+    settings.COMMENTS_MODERATION_WORDS = ["lawsuit"]
+    post_comment(client, post, comment="This sounds like a LAWSUIT waiting.")
+    assert (latest().moderation.state, latest().moderation.reason) == (State.HELD, Reason.MODERATION_WORD)
+    post_comment(client, post, comment="This sounds fine.")
+    assert latest().moderation.state == State.PUBLISHED
+
+
+def test_spam_word_is_kept_as_spam_and_never_shown(client, post, known_reader):
+    response = post_comment(client, post, comment="great post, visit my betting site")
+    assert response.status_code == 302
+    comment = latest()
+    assert (comment.moderation.state, comment.moderation.reason) == (State.SPAM, Reason.SPAM_WORD)
+    assert comment.is_removed and not comment.is_public
+    assert "betting" not in page_of(client, post)
+
+
+def test_comments_closed_on_the_post(client, post):
+    fields = form_fields(client, post.get_absolute_url())
+    post.allow_comments = False
+    post.save()
+    html = page_of(client, post)
+    assert "Comments are closed on this post." in html and 'class="comment-form"' not in html
+    data = {**fields, "name": "R", "email": "r@example.com", "comment": "Too late", "honeypot": ""}
+    response = client.post(reverse("comments:post"), data)
+    assert response.status_code == 403
+    assert "closed" in response.content.decode() and "Too late</textarea>" in response.content.decode()
+
+
+def test_comments_close_n_days_after_publishing(client, settings):
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 30
+    old = PostFactory(published_at=timezone.now() - datetime.timedelta(days=31))
+    fresh = PostFactory(published_at=timezone.now() - datetime.timedelta(days=29))
+    assert "Comments close 30 days after" in page_of(client, old)
+    assert 'class="comment-form"' in page_of(client, fresh)
+
+
+def test_same_text_from_same_email_on_same_post_within_a_day_is_rejected(client, post):
+    assert post_comment(client, post, comment="Twice?").status_code == 302
+    response = post_comment(client, post, comment="Twice?")
+    assert response.status_code == 409
+    assert "already posted" in response.content.decode()
+    other = PostFactory()
+    assert post_comment(client, other, comment="Twice?").status_code == 302
+
+
+def test_staff_publish_directly(client, post):
+    client.force_login(StaffFactory(username="mod", email="mod@example.com"))
+    post_comment(client, post, comment="Staff here, with https://a.x https://b.x https://c.x")
+    assert latest().moderation.reason == Reason.TRUSTED
+
+
+# Threads ------------------------------------------------------------------------------------
+
+
+def test_replies_nest_inside_their_parent(client, post, known_reader):
+    post_comment(client, post, comment="Parent")
+    parent = latest()
+    post_comment(client, post, comment="Child", reply_to=parent)
+    child = latest()
+    assert (child.parent_id, child.level) == (parent.pk, 1)
+    html = page_of(client, post)
+    nested = (
+        rf'<li class="comment" id="c{parent.pk}">.*?'
+        rf'<ol class="replies">\s*<li class="comment" id="c{child.pk}">'
+    )
+    assert re.search(nested, html, re.DOTALL)
+    assert f'href="/comments/reply/{parent.pk}/"' in html
+
+
+def test_past_the_depth_limit_reply_answers_at_the_deepest_level(client, post, known_reader):
+    post_comment(client, post, comment="L0")
+    node = latest()
+    for depth in range(1, 3):
+        post_comment(client, post, comment=f"L{depth}", reply_to=node)
+        node = latest()
+        assert node.level == depth
+    post_comment(client, post, comment="Too deep", reply_to=node)
+    deepest = latest()
+    assert deepest.level == 2 and deepest.parent_id == node.parent_id
+
+
+def test_reply_page_works_without_javascript(client, post, known_reader):
+    post_comment(client, post, comment="Parent")
+    parent = latest()
+    response = client.get(reverse("comments:reply", args=[parent.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Reply to Reader" in html and f'name="reply_to" value="{parent.pk}"' in html
+    data = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
+    data.pop("csrfmiddlewaretoken")
+    data.update(name="B", email="reader@example.com", comment="Answer", honeypot="")
+    assert client.post(reverse("comments:post"), data).status_code == 302
+    assert latest().parent_id == parent.pk
+
+
+def test_reply_page_of_a_held_or_unknown_comment_is_404(client, post):
+    post_comment(client, post, comment="Held")
+    assert client.get(reverse("comments:reply", args=[latest().pk])).status_code == 404
+    assert client.get("/comments/reply/999999/").status_code == 404
+
+
+# Bad input: a 4xx and a message, never a 500, the text kept --------------------------------
+
+
+@pytest.mark.parametrize(
+    "fields, status, message",
+    [
+        ({"name": ""}, 400, "This field is required"),
+        ({"comment": ""}, 400, "This field is required"),
+        ({"email": "not-an-email"}, 400, "Enter a valid email address"),
+        ({"comment": "x" * 3001}, 400, "at most 3000 characters"),
+        ({"security_hash": "0" * 40}, 400, "expired or was altered"),
+        ({"timestamp": "1000000000"}, 400, "expired or was altered"),
+        ({"timestamp": "abc"}, 400, "expired or was altered"),
+        ({"reply_to": "abc"}, 400, "not valid"),
+        ({"reply_to": "999999"}, 400, "not available for replies"),
+        ({"object_pk": "abc"}, 404, "does not exist"),
+        ({"object_pk": "999999"}, 404, "does not exist"),
+        ({"content_type": "auth.user"}, 404, "does not exist"),
+        ({"content_type": None}, 404, "does not exist"),
+    ],
+)
+def test_bad_input_gets_a_4xx_and_a_message(client, post, fields, status, message):
+    response = post_comment(client, post, **{"comment": "Keep me please", **fields})
+    assert response.status_code == status
+    html = response.content.decode()
+    assert message in html
+    if status == 400 and "comment" not in fields:
+        assert "Keep me please</textarea>" in html
+    assert not XtdComment.objects.exists()
+
+
+def test_a_draft_post_cannot_be_commented(client):
+    from .factories import DraftFactory
+
+    draft = DraftFactory()
+    data = {
+        "content_type": "blog.post",
+        "object_pk": str(draft.pk),
+        "comment": "x",
+        "name": "n",
+        "email": "e@x.y",
+    }
+    assert client.post(reverse("comments:post"), data).status_code == 404
+
+
+def test_reply_to_a_comment_of_another_post_or_held_or_removed_is_refused(client, post, known_reader, staff):
+    other = PostFactory()
+    post_comment(client, other, comment="Elsewhere")
+    elsewhere = latest()
+    assert post_comment(client, post, comment="x", reply_to=elsewhere).status_code == 400
+    post_comment(client, post, comment="hold me https://a.x https://b.x https://c.x")
+    held = latest()
+    assert post_comment(client, post, comment="y", reply_to=held).status_code == 400
+    post_comment(client, post, comment="gone soon")
+    gone = latest()
+    moderation.remove([gone], by=staff)
+    assert post_comment(client, post, comment="z", reply_to=gone).status_code == 400
+
+
+def test_a_5_mb_body_is_refused_not_a_500(client, post):
+    response = post_comment(client, post, comment="x" * (5 * 1024 * 1024))
+    assert response.status_code in (400, 413)
+    assert not XtdComment.objects.exists()
+
+
+def test_get_on_the_post_url_is_405(client):
+    assert client.get(reverse("comments:post")).status_code == 405
+
+
+def test_a_javascript_website_is_refused(client, post):
+    response = post_comment(client, post, url="javascript:alert(1)", comment="kept")
+    assert response.status_code == 400
+    assert "Enter a valid URL" in response.content.decode() and "kept</textarea>" in response.content.decode()
+
+
+def test_hostile_comment_text_and_name_are_inert(client, post, known_reader):
+    post_comment(
+        client,
+        post,
+        name='<script>alert("n")</script>',
+        comment="<script>alert(1)</script> [x](javascript:alert(2)) <img src=x onerror=alert(3)> [ok](https://ok.example)",
+    )
+    html = page_of(client, post)
+    assert "<script>alert" not in html
+    assert "javascript:" not in html
+    assert "onerror" not in html
+    assert '<a href="https://ok.example" rel="nofollow ugc noopener">ok</a>' in html
+
+
+# Reports --------------------------------------------------------------------------------
+
+
+def test_after_k_reports_a_comment_is_hidden_and_back_in_the_queue(post, known_reader, settings):
+    from django.test import Client
+
+    settings.COMMENTS_REPORT_THRESHOLD = 2
+    comment = XtdComment.objects.get(comment="My first words.")
+    readers = [Client(), Client()]
+    first = readers[0].post(reverse("comments:report", args=[comment.pk]))
+    assert first.status_code == 302
+    readers[0].post(reverse("comments:report", args=[comment.pk]))  # the same reader twice counts once
+    comment.moderation.refresh_from_db()
+    assert comment.moderation.state == State.PUBLISHED and comment.moderation.report_count == 1
+    readers[1].post(reverse("comments:report", args=[comment.pk]))
+    comment.moderation.refresh_from_db()
+    assert (comment.moderation.state, comment.moderation.reason) == (State.HELD, Reason.REPORTED)
+    assert "My first words." not in page_of(Client(), post)
+
+
+# Long threads and speed -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_post_page_queries_do_not_grow_with_comments(
+    client, post, count, django_assert_max_num_queries, settings
+):
+    settings.COMMENTS_PER_PAGE = 2000
+    bulk_thread(post, count // 2, replies_per_root=1)
+    with django_assert_max_num_queries(14):
+        response = client.get(post.get_absolute_url())
+    assert response.content.decode().count('class="comment"') == count
+
+
+def test_long_threads_are_paged_and_permalinks_land_on_the_right_page(client, post, settings):
+    settings.COMMENTS_PER_PAGE = 50
+    roots, replies = bulk_thread(post, 120, replies_per_root=1)
+    newest = page_of(client, post)
+    assert "Comments page 3 of 3" in newest
+    assert f'id="c{roots[-1].pk}"' in newest and f'id="c{roots[0].pk}"' not in newest
+    first = client.get(post.get_absolute_url() + "?cpage=1").content.decode()
+    assert f'id="c{roots[0].pk}"' in first and f'id="c{replies[0].pk}"' in first
+    response = client.get(reverse("comments:locate", args=[replies[0].pk]))
+    assert response["Location"] == f"{post.get_absolute_url()}?cpage=1#c{replies[0].pk}"
+    assert client.get(post.get_absolute_url() + "?cpage=abc").status_code == 200
+
+
+def test_list_pages_show_comment_counts_in_one_query(client, post, django_assert_max_num_queries):
+    post.published_at = timezone.now()
+    post.save()
+    bulk_thread(post, 3)
+    for _ in range(15):
+        bulk_thread(PostFactory(), 2)
+    with django_assert_max_num_queries(7):
+        html = client.get("/").content.decode()
+    assert "3 comments" in html and "2 comments" in html
+
+
+def test_oversized_request_gets_a_friendly_400_page(client, post):
+    response = post_comment(client, post, comment="x" * (5 * 1024 * 1024))
+    assert response.status_code == 400
+    assert "could not be handled" in response.content.decode()
