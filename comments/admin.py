@@ -60,9 +60,7 @@ class PostFilter(admin.SimpleListFilter):
         posts = Post.objects.filter(
             pk__in=Subquery(commented.annotate(pk_int=Cast("object_pk", IntegerField())).values("pk_int"))
         )
-        return [
-            (str(post.pk), post.title) for post in posts.only("pk", "title").order_by("-published_at")[:100]
-        ]
+        return [(str(post.pk), post.title) for post in posts.only("pk", "title").order_by("-published_at")[:100]]
 
     def queryset(self, request, queryset):
         if self.value():

@@ -32,9 +32,7 @@ class Moderation(models.Model):
     Only the functions in comments.moderation change them.
     """
 
-    comment = models.OneToOneField(
-        XtdComment, on_delete=models.CASCADE, primary_key=True, related_name="moderation"
-    )
+    comment = models.OneToOneField(XtdComment, on_delete=models.CASCADE, primary_key=True, related_name="moderation")
     state = models.CharField(max_length=12, choices=State.choices)
     reason = models.CharField(max_length=20, choices=Reason.choices)
     decided_by = models.ForeignKey(

@@ -83,9 +83,7 @@ def client_ip(request):
     trusted = conf("COMMENTS_TRUSTED_PROXIES")
     if not trusted:
         return remote
-    forwarded = [
-        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
-    ]
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
     if len(forwarded) >= trusted:
         return forwarded[-trusted]
     return remote
@@ -152,9 +150,7 @@ def classify(post, *, email, text, user=None):
     if any(word.lower() in lowered for word in conf("COMMENTS_MODERATION_WORDS")):
         return Decision(Outcome.HOLD, Reason.MODERATION_WORD)
     if conf("COMMENTS_HOLD_FIRST_COMMENT"):
-        known = XtdComment.norel_objects.filter(
-            user_email__iexact=email, moderation__state=State.PUBLISHED
-        ).exists()
+        known = XtdComment.norel_objects.filter(user_email__iexact=email, moderation__state=State.PUBLISHED).exists()
         if not known:
             return Decision(Outcome.HOLD, Reason.FIRST_COMMENT)
     return Decision(Outcome.PUBLISH, Reason.CLEAN)
@@ -169,13 +165,9 @@ class PostCommentModerator(XtdCommentModerator):
     email_notification = False  # comments.notifications sends mail, from a task
 
     def allow(self, comment, content_object, request):
-        decision = rejection(
-            content_object, email=comment.user_email, text=comment.comment, user=comment.user
-        )
+        decision = rejection(content_object, email=comment.user_email, text=comment.comment, user=comment.user)
         if decision is None:
-            decision = classify(
-                content_object, email=comment.user_email, text=comment.comment, user=comment.user
-            )
+            decision = classify(content_object, email=comment.user_email, text=comment.comment, user=comment.user)
         request.comment_decision = decision
         return decision.outcome != Outcome.REJECT
 

@@ -89,23 +89,36 @@ def notify_author(comment_id):
 
 @task()
 def notify_followers(comment_ids):
-    """For each newly published reply, mail the followers of its thread (one mail per address)."""
+    """For each newly published reply, mail the followers of its thread (one mail per address).
+
+    A fixed number of queries however many replies: the replies, their posts and the
+    followers of all their threads are each loaded at once.
+    """
+    replies = {
+        comment.pk: comment
+        for comment in XtdComment.norel_objects.select_related("moderation", "content_type")
+        .filter(pk__in=list(comment_ids), moderation__state=State.PUBLISHED, level__gt=0)
+        .prefetch_related("content_object")
+    }
+    followers_by_thread = {}
+    for row in XtdComment.norel_objects.filter(
+        thread_id__in={comment.thread_id for comment in replies.values()},
+        followup=True,
+        is_public=True,
+        is_removed=False,
+    ).values("pk", "thread_id", "user_email", "user_name"):
+        followers_by_thread.setdefault(row["thread_id"], []).append(row)
     sent = 0
     for comment_id in comment_ids:
-        comment = _load(comment_id)
-        if comment is None or comment.moderation.state != State.PUBLISHED or comment.level == 0:
+        comment = replies.get(comment_id)
+        if comment is None or comment.content_object is None:
             continue
         post = comment.content_object
         followers = {}
-        for row in (
-            XtdComment.norel_objects.filter(
-                thread_id=comment.thread_id, followup=True, is_public=True, is_removed=False
-            )
-            .exclude(user_email__iexact=comment.user_email)
-            .exclude(pk=comment.pk)
-            .values("user_email", "user_name")
-        ):
-            followers.setdefault(row["user_email"].lower(), row["user_name"])
+        for row in followers_by_thread.get(comment.thread_id, []):
+            email = row["user_email"].lower()
+            if row["pk"] != comment.pk and email != comment.user_email.lower():
+                followers.setdefault(email, row["user_name"])
         for email, name in followers.items():
             context = {
                 "name": name,
@@ -128,8 +141,9 @@ def notify_followers(comment_ids):
 def send_confirmation_request(key, site_id):
     """xtd's optional email confirmation (COMMENTS_XTD_CONFIRM_EMAIL), sent from a task."""
     from django_comments_xtd import signed
+    from django_comments_xtd.conf import settings as xtd_settings
     from django_comments_xtd.views import send_email_confirmation_request
 
-    comment = signed.loads(key, extra_key=settings.COMMENTS_XTD_SALT)
-    send_email_confirmation_request(comment, key, Site.objects.get(pk=site_id))
+    comment = signed.loads(key, extra_key=xtd_settings.COMMENTS_XTD_SALT)
+    send_email_confirmation_request(comment, key.encode(), Site.objects.get(pk=site_id))  # xtd wants bytes
     return 1

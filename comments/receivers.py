@@ -11,6 +11,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
 from django_comments.signals import comment_was_posted
 from django_comments_xtd import signed
+from django_comments_xtd.conf import settings as xtd_settings
 from django_comments_xtd import views as xtd_views
 from django_comments_xtd.models import TmpXtdComment, XtdComment
 
@@ -22,22 +23,29 @@ def on_comment_was_posted(sender, comment, request, **kwargs):
     if settings.COMMENTS_XTD_CONFIRM_EMAIL and not (user and user.is_authenticated):
         from .notifications import send_confirmation_request
 
-        key = signed.dumps(comment, compress=True, extra_key=settings.COMMENTS_XTD_SALT).decode()
+        key = signed.dumps(comment, compress=True, extra_key=xtd_settings.COMMENTS_XTD_SALT)
+        key = key.decode() if isinstance(key, bytes) else key
         site_id = get_current_site(request).pk
         transaction.on_commit(lambda: send_confirmation_request.enqueue(key=key, site_id=site_id))
+        request.confirmation_sent = True
         return
     decision = getattr(request, "comment_decision", None) or Decision(Outcome.PUBLISH, "clean")
-    with transaction.atomic():
-        created = XtdComment(**comment)
-        created.save()
-        record(created, decision)
+    created = create_comment(comment, decision)
     comment.xtd_comment = created
     request.posted_comment = created
     count_for_rate_limit(request.META.get("REMOTE_ADDR"))
 
+
+def create_comment(tmp_comment, decision):
+    """xtd's TmpXtdComment -> XtdComment (as xtd does), plus its moderation row and mail tasks."""
     from .notifications import enqueue_new_comment_notifications
 
+    with transaction.atomic():
+        created = XtdComment(**tmp_comment)
+        created.save()
+        record(created, decision)
     enqueue_new_comment_notifications(created.pk, decision)
+    return created
 
 
 def connect():

@@ -123,6 +123,7 @@ def thread_page(post, *, page=None, pending_ids=()):
             "comment",
             "moderation__state",
             "moderation__body_html",
+            *(["user_email"] if getattr(settings, "COMMENTS_GRAVATAR", False) else []),
         )
         .order_by("thread_id", "order")
     )

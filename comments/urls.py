@@ -9,5 +9,7 @@ urlpatterns = [
     path("report/<int:pk>/", views.report, name="report"),
     path("moderate/<str:token>/", views.email_action, name="email_action"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    # Same path as xtd's "comments-xtd-confirm", so its emailed links land here.
+    path("confirm/<str:key>/", views.confirm, name="confirm"),
 ]
 urlpatterns.append(path("c/<int:pk>/", views.locate, name="locate"))

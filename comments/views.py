@@ -111,9 +111,7 @@ def post_comment(request):
     request.META["REMOTE_ADDR"] = moderation.client_ip(request)  # stored with the comment
 
     if form.security_errors():
-        fresh = get_form()(
-            post, initial={key: data.get(key, "") for key in ("name", "email", "url", "comment")}
-        )
+        fresh = get_form()(post, initial={key: data.get(key, "") for key in ("name", "email", "url", "comment")})
         if "honeypot" in form.errors:
             return _form_page(request, post, fresh, status=400, message="Your comment could not be posted.")
         return _form_page(
@@ -128,17 +126,13 @@ def post_comment(request):
     if problem:
         return _form_page(request, post, form, status=400, message=problem)
     if not form.is_valid():
-        return _form_page(
-            request, post, form, status=400, message="Please fix the marked fields.", parent=parent
-        )
+        return _form_page(request, post, form, status=400, message="Please fix the marked fields.", parent=parent)
     text = form.cleaned_data["comment"]
     try:
         preview_html = moderation.render_markdown(text, profile="comment")
     except (moderation.MarkupTooLong, moderation.MarkupRejected) as error:
         form.add_error("comment", str(error))
-        return _form_page(
-            request, post, form, status=400, message="Please fix the marked fields.", parent=parent
-        )
+        return _form_page(request, post, form, status=400, message="Please fix the marked fields.", parent=parent)
     if "preview" in data:
         return _form_page(request, post, form, status=200, parent=parent, preview_html=preview_html)
     refused = moderation.rejection(post, email=form.cleaned_data["email"], text=text, user=request.user)
@@ -157,12 +151,13 @@ def post_comment(request):
     request.POST = data
     response = contrib_post_comment(request)
     comment = getattr(request, "posted_comment", None)
+    if comment is None and getattr(request, "confirmation_sent", False):
+        messages.info(request, "Almost there: we sent you an email with a link to confirm your comment.")
+        return HttpResponseRedirect(f"{post.get_absolute_url()}#comments")
     if comment is None:  # refused by a receiver after all (a race with our own checks)
         decision = getattr(request, "comment_decision", None)
         message = decision.message if decision and decision.message else "Your comment could not be posted."
-        return _form_page(
-            request, post, form, status=getattr(decision, "status", 400) or 400, message=message
-        )
+        return _form_page(request, post, form, status=getattr(decision, "status", 400) or 400, message=message)
     return _after_posting(request, post, comment, fallback=response)
 
 
@@ -173,9 +168,7 @@ def _after_posting(request, post, comment, *, fallback):
     if state == State.HELD:
         pending = [*pending_ids(request), comment.pk][-50:]
         request.session[PENDING_SESSION_KEY] = pending
-        messages.info(
-            request, "Thank you! Your comment is awaiting moderation; it will appear once approved."
-        )
+        messages.info(request, "Thank you! Your comment is awaiting moderation; it will appear once approved.")
         return HttpResponseRedirect(f"{post.get_absolute_url()}#c{comment.pk}")
     # spam: say as little as for a held comment, show nothing
     messages.info(request, "Thank you! Your comment is awaiting moderation.")
@@ -228,17 +221,13 @@ def email_action(request, token):
         payload = signing.loads(token, salt=ACTION_SALT, max_age=ACTION_MAX_AGE)
         comment_id, action = int(payload["c"]), payload["a"]
     except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return render(
-            request, "comments/error.html", {"message": "This link is invalid or has expired."}, status=400
-        )
+        return render(request, "comments/error.html", {"message": "This link is invalid or has expired."}, status=400)
     if action not in {"approve", "spam"}:
         return render(request, "comments/error.html", {"message": "This link is invalid."}, status=400)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), reverse("admin:login"))
     if not request.user.is_staff:
-        return render(
-            request, "comments/error.html", {"message": "Only staff can moderate comments."}, status=403
-        )
+        return render(request, "comments/error.html", {"message": "Only staff can moderate comments."}, status=403)
     comment = get_object_or_404(XtdComment.norel_objects.select_related("moderation"), pk=comment_id)
     act = moderation.approve if action == "approve" else moderation.mark_spam
     changed = act([comment], by=request.user)
@@ -261,9 +250,7 @@ def unsubscribe(request, token):
         email, thread_id = payload["e"], int(payload["t"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return render(request, "comments/error.html", {"message": "This link is invalid."}, status=400)
-    XtdComment.norel_objects.filter(thread_id=thread_id, user_email__iexact=email, followup=True).update(
-        followup=False
-    )
+    XtdComment.norel_objects.filter(thread_id=thread_id, user_email__iexact=email, followup=True).update(followup=False)
     return render(request, "comments/unsubscribed.html", {"email": email})
 
 
@@ -282,3 +269,38 @@ def locate(request, pk):
     if page is None:
         return HttpResponseRedirect(f"{post.get_absolute_url()}#comments")
     return HttpResponseRedirect(f"{post.get_absolute_url()}?cpage={page}#c{comment.pk}")
+
+
+@never_cache
+def confirm(request, key):
+    """Replaces xtd's confirm view (COMMENTS_XTD_CONFIRM_EMAIL): the same signed key, but the
+    confirmed comment goes through our moderator and gets its moderation row, and mail is
+    left to tasks."""
+    from django_comments_xtd.conf import settings as conf
+    from django_comments_xtd import signed
+    from django_comments_xtd.models import TmpXtdComment
+
+    from .receivers import create_comment
+
+    try:
+        tmp = signed.loads(str(key), extra_key=conf.COMMENTS_XTD_SALT)
+    except (ValueError, signed.BadSignature):
+        return render(request, "comments/error.html", {"message": "This confirmation link is invalid."}, status=400)
+    if not isinstance(tmp, TmpXtdComment):
+        return render(request, "comments/error.html", {"message": "This confirmation link is invalid."}, status=400)
+    existing = XtdComment.norel_objects.filter(
+        content_type=tmp.content_type, object_pk=tmp.object_pk, user_email=tmp.user_email, submit_date=tmp.submit_date
+    ).first()
+    post = Post.objects.published().filter(pk=int(tmp.object_pk)).first()
+    if post is None:
+        raise Http404("No such post")
+    if existing is None:
+        post_moderator = moderation.moderator._registry[Post]
+        allowed = post_moderator.allow(tmp, post, request)
+        decision = request.comment_decision
+        if not allowed:
+            return render(request, "comments/error.html", {"message": decision.message}, status=decision.status)
+        if post_moderator.moderate(tmp, post, request):
+            tmp.is_public = False
+        existing = create_comment(tmp, decision)
+    return _after_posting(request, post, existing, fallback=None)

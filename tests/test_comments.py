@@ -423,3 +423,31 @@ def test_oversized_request_gets_a_friendly_400_page(client, post):
     response = post_comment(client, post, comment="x" * (5 * 1024 * 1024))
     assert response.status_code == 400
     assert "could not be handled" in response.content.decode()
+
+
+def test_optional_email_confirmation_creates_the_comment_only_when_confirmed(
+    client, post, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.COMMENTS_XTD_CONFIRM_EMAIL = True
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_comment(client, post, comment="Please confirm me.")
+    assert response.status_code == 302
+    assert not XtdComment.objects.exists()
+    (mail,) = mailoutbox
+    link = re.search(r"/comments/confirm/[^/\s]+/", mail.body).group(0)
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = client.get(link)
+    assert confirmed.status_code == 302
+    comment = latest()
+    assert comment.comment == "Please confirm me."
+    assert (comment.moderation.state, comment.moderation.reason) == (State.HELD, Reason.FIRST_COMMENT)
+    client.get(link)  # a second click changes nothing
+    assert XtdComment.objects.count() == 1
+
+
+def test_avatars_are_initials_or_a_hashed_gravatar_never_the_email(client, post, known_reader, settings):
+    html = page_of(client, post)
+    assert '<span class="avatar" aria-hidden="true">R</span>' in html
+    settings.COMMENTS_GRAVATAR = True
+    html = page_of(client, post)
+    assert "https://www.gravatar.com/avatar/" in html and "reader@example.com" not in html
