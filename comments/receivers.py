@@ -11,8 +11,8 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
 from django_comments.signals import comment_was_posted
 from django_comments_xtd import signed
-from django_comments_xtd.conf import settings as xtd_settings
 from django_comments_xtd import views as xtd_views
+from django_comments_xtd.conf import settings as xtd_settings
 from django_comments_xtd.models import TmpXtdComment, XtdComment
 
 from .moderation import Decision, Outcome, count_for_rate_limit, record

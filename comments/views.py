@@ -276,8 +276,8 @@ def confirm(request, key):
     """Replaces xtd's confirm view (COMMENTS_XTD_CONFIRM_EMAIL): the same signed key, but the
     confirmed comment goes through our moderator and gets its moderation row, and mail is
     left to tasks."""
-    from django_comments_xtd.conf import settings as conf
     from django_comments_xtd import signed
+    from django_comments_xtd.conf import settings as conf
     from django_comments_xtd.models import TmpXtdComment
 
     from .receivers import create_comment
