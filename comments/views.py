@@ -99,11 +99,9 @@ def post_comment(request):
     reason, and the status says what happened (400, 403, 404, 409, 429).
     """
     data = request.POST.copy()
-    if request.user.is_authenticated:
-        if not data.get("name"):
-            data["name"] = request.user.get_full_name() or request.user.get_username()
-        if not data.get("email"):
-            data["email"] = request.user.email
+    if request.user.is_authenticated:  # signed-in readers comment as themselves, whatever was sent
+        data["name"] = request.user.get_full_name() or request.user.get_username()
+        data["email"] = request.user.email
     post = _resolve_post(data, request.user)
     if post is None:
         return render(request, "comments/error.html", {"message": "That post does not exist."}, status=404)

@@ -451,3 +451,10 @@ def test_avatars_are_initials_or_a_hashed_gravatar_never_the_email(client, post,
     settings.COMMENTS_GRAVATAR = True
     html = page_of(client, post)
     assert "https://www.gravatar.com/avatar/" in html and "reader@example.com" not in html
+
+
+def test_signed_in_readers_cannot_post_under_another_name(client, post):
+    client.force_login(post.author)
+    post_comment(client, post, name="Someone Else", email="else@example.com", comment="Me, really.")
+    comment = latest()
+    assert (comment.user_name, comment.user_email) == ("author", post.author.email)
