@@ -242,12 +242,21 @@ def _change(comments, state, *, by, reason=Reason.MODERATOR, only_from=None):
 
 
 def approve(comments, *, by=None):
-    """Publish held (or reported, or spam) comments; their followers hear about them."""
+    """Publish held (or reported, or spam) comments; their followers hear about them.
+
+    A comment held after reader reports was published, and announced, before: not again.
+    """
+    announced = set(
+        Moderation.objects.filter(comment_id__in=_ids(comments), reason=Reason.REPORTED).values_list(
+            "comment_id", flat=True
+        )
+    )
     changed = _change(comments, State.PUBLISHED, by=by, only_from=[State.HELD, State.SPAM])
-    if changed:
+    new = [pk for pk in changed if pk not in announced]
+    if new:
         from .notifications import enqueue_followup_notifications
 
-        enqueue_followup_notifications(changed)
+        enqueue_followup_notifications(new)
     return changed
 
 

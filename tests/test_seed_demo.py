@@ -4,10 +4,14 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
+from django_comments_xtd.models import XtdComment
 
 from blog.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME, POSTS
 from blog.models import PinnedPost, Post, Tag, Theme
+from comments import moderation
+from comments.models import Moderation, Reason, State
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +36,8 @@ def counts():
         "themes": Theme.objects.count(),
         "pins": PinnedPost.objects.count(),
         "users": get_user_model().objects.count(),
+        "comments": XtdComment.norel_objects.count(),
+        "moderation": Moderation.objects.count(),
     }
 
 
@@ -118,9 +124,7 @@ def test_dates_are_fixed_and_in_the_past():
     limit = datetime.datetime(2026, 11, 28, tzinfo=datetime.UTC)
     assert all(date < limit for date in dates)
     assert dates[-1] - dates[0] > datetime.timedelta(days=180)
-    assert [p["published_at"] for p in POSTS] == [
-        Post.objects.get(slug=p["slug"]).published_at for p in POSTS
-    ]
+    assert [p["published_at"] for p in POSTS] == [Post.objects.get(slug=p["slug"]).published_at for p in POSTS]
 
 
 def test_bodies_are_rendered_markdown():
@@ -142,3 +146,119 @@ def test_subheadings_render_as_h2():
     seed()
     for post in Post.objects.all():
         assert "<h2" in post.body_html, f"{post.title}: {post.body_html[:300]}"
+
+
+def demo_comments():
+    post = Post.objects.get(title=PERSONAL_CONNECTIONS)
+    comments = XtdComment.norel_objects.filter(object_pk=str(post.pk)).select_related("moderation")
+    return post, {comment.user_email: comment for comment in comments}
+
+
+def test_personal_connections_post_gets_comments_in_each_state():
+    seed()
+    post, comments = demo_comments()
+    assert set(comments) == {
+        "jordan@example.com",
+        "author@example.com",
+        "priya@example.com",
+        "promo@lucky-wins.example",
+    }
+    jordan = comments["jordan@example.com"]
+    assert jordan.user_name == "Jordan Lee"
+    assert "introducing yourself in person beats applying online" in jordan.comment.lower()
+    assert (jordan.moderation.state, jordan.is_public, jordan.is_removed) == (State.PUBLISHED, True, False)
+
+    reply = comments["author@example.com"]
+    assert reply.user == post.author
+    assert reply.user_name == "Dana Reyes"
+    assert "thank you" in reply.comment.lower()
+    assert (reply.moderation.state, reply.is_public, reply.is_removed) == (State.PUBLISHED, True, False)
+
+    held = comments["priya@example.com"]
+    assert (held.moderation.state, held.moderation.reason) == (State.HELD, Reason.FIRST_COMMENT)
+    assert (held.is_public, held.is_removed) == (False, False)
+
+    spam = comments["promo@lucky-wins.example"]
+    assert spam.comment.startswith("great post, visit my betting site")
+    assert spam.comment.count("https://") == 2
+    assert (spam.moderation.state, spam.moderation.reason) == (State.SPAM, Reason.SPAM_WORD)
+    assert (spam.is_public, spam.is_removed) == (False, True)
+
+    for comment in comments.values():
+        assert comment.content_type.model_class() is Post
+        assert comment.site_id == 1
+        assert comment.moderation.body_html.startswith("<p>")
+        assert post.published_at < comment.submit_date < timezone.now()
+
+
+def test_the_seeded_spam_is_what_the_rules_would_decide():
+    seed()
+    post, comments = demo_comments()
+    spam = comments["promo@lucky-wins.example"]
+    decision = moderation.classify(post, email="someone@example.com", text=spam.comment)
+    assert (decision.outcome, decision.reason) == (moderation.Outcome.SPAM, Reason.SPAM_WORD)
+
+
+def test_the_authors_reply_is_nested_under_the_reader_comment():
+    seed()
+    _, comments = demo_comments()
+    jordan, reply = comments["jordan@example.com"], comments["author@example.com"]
+    assert jordan.level == 0
+    assert jordan.parent_id == jordan.thread_id == jordan.pk
+    assert reply.level == 1
+    assert reply.parent_id == jordan.pk
+    assert reply.thread_id == jordan.thread_id
+    assert reply.order > jordan.order
+    assert reply.submit_date > jordan.submit_date
+
+
+def test_post_page_shows_the_conversation_with_the_author_badge():
+    seed()
+    post, comments = demo_comments()
+    jordan, reply = comments["jordan@example.com"], comments["author@example.com"]
+    response = Client().get(post.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "2 comments" in html
+    assert "Jordan Lee" in html
+    assert "Introducing yourself in person beats applying online" in html
+    assert "Thank you for sharing this, Jordan!" in html
+    # the reply sits inside the reader comment's list item, marked as the author's
+    reader_item = html.split(f'id="c{jordan.pk}"', 1)[1]
+    reply_item = reader_item.split(f'id="c{reply.pk}"', 1)[1].split("</li>", 1)[0]
+    assert '<ol class="replies">' in reader_item.split(f'id="c{reply.pk}"', 1)[0]
+    assert '<span class="badge">Author</span>' in reply_item
+    assert '<span class="badge">Author</span>' not in reader_item.split('<ol class="replies">', 1)[0]
+    # the queue's comments are not on the page
+    assert "Does this work for remote roles too?" not in html
+    assert "betting" not in html
+
+
+def test_the_queue_has_the_held_and_the_spam_comment():
+    seed()
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=DEMO_USERNAME))
+    held = client.get("/admin/comments/heldcomment/").content.decode()
+    assert "Does this work for remote roles too?" in held
+    assert "First comment from this email" in held
+    spam = client.get("/admin/comments/heldcomment/", {"state": "spam"}).content.decode()
+    assert "great post, visit my betting site" in spam
+    assert "1 comment awaiting moderation" in client.get("/admin/").content.decode()
+
+
+def test_rerun_creates_no_comments_and_keeps_moderator_decisions():
+    output = seed()
+    assert "comments: 4 created" in output
+    before = dict(XtdComment.norel_objects.values_list("pk", "comment"))
+    _, comments = demo_comments()
+    author = get_user_model().objects.get(username=DEMO_USERNAME)
+    moderation.approve([comments["priya@example.com"]], by=author)
+
+    output = seed()
+
+    assert "comments: 0 created, 0 updated, 4 unchanged" in output
+    assert dict(XtdComment.norel_objects.values_list("pk", "comment")) == before
+    assert Moderation.objects.count() == 4
+    _, comments = demo_comments()
+    assert comments["priya@example.com"].moderation.state == State.PUBLISHED
+    assert comments["author@example.com"].parent_id == comments["jordan@example.com"].pk

@@ -9,11 +9,16 @@ The demo author has a well-known password: this is for local development only.
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django_comments_xtd.models import XtdComment
 
 from blog.models import PinnedPost, Post, Tag, Theme
+from comments.models import Moderation, Reason, State
+from comments.moderation import render_comment
 
 DEMO_USERNAME = "author"
 DEMO_PASSWORD = "demo-author-password"  # noqa: S105 - a documented demo-only credential
@@ -844,8 +849,7 @@ one.
         "tags": ["salary", "interviews", "job-search"],
         "status": Post.Status.PUBLISHED,
         "published_at": SCHEDULED_AT,
-        "summary": "Scheduled for the future: simple, polite ways to talk about pay when it makes you "
-        "uncomfortable.",
+        "summary": "Scheduled for the future: simple, polite ways to talk about pay when it makes you uncomfortable.",
         "body": """
 This post is scheduled, so it stays hidden until its publication date arrives.
 
@@ -879,13 +883,79 @@ PINS = {
 }
 
 
+# Comments on the personal-connections post: a published reader comment with the author's
+# threaded reply, and two comments waiting in the moderation queue (one held, one spam).
+# Keyed on (post, email, text). "reply_to" names the key of the comment answered; "author"
+# marks a comment written by the demo author (its name and email come from the user).
+# IPs are from 192.0.2.0/24, reserved for documentation.
+COMMENTS = [
+    {
+        "key": "jordan",
+        "post": PERSONAL_CONNECTIONS_SLUG,
+        "name": "Jordan Lee",
+        "email": "jordan@example.com",
+        "ip": "192.0.2.10",
+        "submit_date": day(213, 18, 20),
+        "state": State.PUBLISHED,
+        "reason": Reason.SEEDED,
+        "text": "Introducing yourself in person beats applying online, in my experience. I sent forty "
+        "applications through job boards and heard back twice; one conversation at a local meetup "
+        "turned into a referral and, three weeks later, an offer.",
+    },
+    {
+        "key": "author-reply",
+        "post": PERSONAL_CONNECTIONS_SLUG,
+        "author": True,
+        "reply_to": "jordan",
+        "ip": "192.0.2.1",
+        "submit_date": day(214, 8, 5),
+        "state": State.PUBLISHED,
+        "reason": Reason.SEEDED,
+        "text": "Thank you for sharing this, Jordan! A referral after a single conversation is exactly "
+        "what I hoped readers would see: the meetup did what forty applications could not. "
+        "Congratulations on the offer.",
+    },
+    {
+        "key": "held",
+        "post": PERSONAL_CONNECTIONS_SLUG,
+        "name": "Priya Shah",
+        "email": "priya@example.com",
+        "ip": "192.0.2.25",
+        "submit_date": day(215, 12, 40),
+        "state": State.HELD,
+        "reason": Reason.FIRST_COMMENT,
+        "text": "Does this work for remote roles too? Most of the companies I would like to join have "
+        "no office near me, so meeting people in person is hard.",
+    },
+    {
+        "key": "spam",
+        "post": PERSONAL_CONNECTIONS_SLUG,
+        "name": "Lucky Wins",
+        "email": "promo@lucky-wins.example",
+        "ip": "192.0.2.66",
+        "submit_date": day(216, 3, 12),
+        "state": State.SPAM,
+        "reason": Reason.SPAM_WORD,
+        "text": "great post, visit my betting site https://lucky-wins.example/bonus and "
+        "https://lucky-wins.example/odds",
+    },
+]
+
+# xtd's flags for each state (comments.models.Moderation documents them).
+COMMENT_FLAGS = {
+    State.PUBLISHED: {"is_public": True, "is_removed": False},
+    State.HELD: {"is_public": False, "is_removed": False},
+    State.SPAM: {"is_public": False, "is_removed": True},
+}
+
+
 def _body(text):
     return text.strip() + "\n"
 
 
 class Command(BaseCommand):
     help = (
-        "Create a small career-advice demo blog (author, themes, tags, posts, pins). "
+        "Create a small career-advice demo blog (author, themes, tags, posts, pins, comments). "
         "Safe to run again: existing rows are matched by slug or username and only updated when "
         "they differ. The demo author's password is public: use this for development only."
     )
@@ -900,8 +970,11 @@ class Command(BaseCommand):
             for slug, targets in PINS.items():
                 for position, target in enumerate(targets):
                     self.seed_pin(posts[slug], posts[target], position)
+            seeded = {}
+            for data in COMMENTS:
+                seeded[data["key"]] = self.seed_comment(data, author, posts, seeded)
 
-        for kind in ("users", "themes", "tags", "posts", "pins"):
+        for kind in ("users", "themes", "tags", "posts", "pins", "comments"):
             created, updated, unchanged = (
                 self.counts.get((kind, outcome), 0) for outcome in ("created", "updated", "same")
             )
@@ -944,10 +1017,7 @@ class Command(BaseCommand):
 
     def seed_tag(self, data):
         # Names are unique ignoring case: reuse a tag with the same name but another slug.
-        tag = (
-            Tag.objects.filter(slug=data["slug"]).first()
-            or Tag.objects.filter(name__iexact=data["name"]).first()
-        )
+        tag = Tag.objects.filter(slug=data["slug"]).first() or Tag.objects.filter(name__iexact=data["name"]).first()
         if tag is None:
             tag = Tag.objects.create(slug=data["slug"], name=data["name"])
             self.count("tags", "created")
@@ -979,3 +1049,44 @@ class Command(BaseCommand):
         values = {"position": position}
         pin, created = PinnedPost.objects.get_or_create(post=post, target=target, defaults=values)
         self.count("pins", "created" if created else "updated" if self.sync(pin, values) else "same")
+
+    def seed_comment(self, data, author, posts, seeded):
+        """One comment with its moderation row, keyed on (post, email, text).
+
+        An existing comment is left as it is: a moderator may have approved or removed it since.
+        """
+        post = posts[data["post"]]
+        if data.get("author"):
+            name, email, user = author.get_full_name() or author.get_username(), author.email, author
+        else:
+            name, email, user = data["name"], data["email"], None
+        content_type = ContentType.objects.get_for_model(Post)
+        comment = XtdComment.norel_objects.filter(
+            content_type=content_type, object_pk=str(post.pk), user_email=email, comment=data["text"]
+        ).first()
+        created = comment is None
+        if created:
+            parent = seeded[data["reply_to"]] if data.get("reply_to") else None
+            comment = XtdComment(
+                content_type=content_type,
+                object_pk=str(post.pk),
+                site_id=settings.SITE_ID,
+                user=user,
+                user_name=name,
+                user_email=email,
+                comment=data["text"],
+                submit_date=data["submit_date"],
+                ip_address=data["ip"],
+                parent_id=parent.pk if parent else 0,  # save() computes thread, level and order
+                **COMMENT_FLAGS[data["state"]],
+            )
+            comment.save()
+        if created or not Moderation.objects.filter(comment=comment).exists():
+            Moderation.objects.create(
+                comment=comment,
+                state=data["state"],
+                reason=data["reason"],
+                body_html=render_comment(data["text"]),
+            )
+        self.count("comments", "created" if created else "same")
+        return comment
