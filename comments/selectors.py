@@ -39,6 +39,8 @@ class Node:
     body_html: str
     is_author: bool = False
     children: list = field(default_factory=list)
+    depth: int = 0
+    closes: range = range(0)  # how many parent <li>s end after this one (flat rendering)
 
     @property
     def pk(self):
@@ -55,7 +57,7 @@ class Node:
 
 @dataclass
 class ThreadPage:
-    nodes: list
+    nodes: list  # the top-level comments, each with .children
     number: int
     num_pages: int
     count: int  # published comments on the post
@@ -71,6 +73,25 @@ class ThreadPage:
     @property
     def is_paginated(self):
         return self.num_pages > 1
+
+    @property
+    def flat(self):
+        """Every node in reading order, with `depth` and `closes` set: lets a template
+        draw the nested lists in one loop instead of one include per comment."""
+        out = []
+
+        def walk(nodes, depth):
+            for node in nodes:
+                node.depth = depth
+                node.closes = range(0)
+                out.append(node)
+                walk(node.children, depth + 1)
+            if nodes and depth:
+                last = out[-1]
+                last.closes = range(len(last.closes) + 1)
+
+        walk(self.nodes, 0)
+        return out
 
 
 def _top_level_ids(post, pending_ids):
@@ -129,7 +150,7 @@ def thread_page(post, *, page=None, pending_ids=()):
     )
     if num_pages > 1:
         rows = rows.filter(thread_id__in=page_threads)
-    roots, stack = [], []
+    roots, by_pk = [], {}
     for comment in rows:
         node = Node(
             comment=comment,
@@ -137,13 +158,12 @@ def thread_page(post, *, page=None, pending_ids=()):
             body_html=comment.moderation.body_html,
             is_author=comment.user_id is not None and comment.user_id == post.author_id,
         )
-        while stack and stack[-1].comment.level >= comment.level:
-            stack.pop()
-        if comment.level == 0 or not stack:
+        by_pk[comment.pk] = node
+        if comment.level == 0:
             roots.append(node)
-        else:
-            stack[-1].children.append(node)
-        stack.append(node)
+        elif comment.parent_id in by_pk:  # rows come parent first: (thread_id, order) is tree order
+            by_pk[comment.parent_id].children.append(node)
+        # else: its parent is hidden (spam, held again, deleted), and so is the reply
     return ThreadPage(nodes=roots, number=number, num_pages=num_pages, count=published_count(post))
 
 

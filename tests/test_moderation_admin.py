@@ -528,12 +528,6 @@ def test_approving_a_first_comment_makes_the_email_known(staff, post, held_comme
     assert second.moderation.reason == Reason.CLEAN
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG in comments/selectors.thread_page: a visible reply whose parent is hidden (spam, or "
-    "held again after reports) is attached to whatever node is on the stack, i.e. shown as a reply "
-    "in another thread.",
-)
 @pytest.mark.parametrize("hide", [moderation.mark_spam, "reported"])
 def test_replies_to_a_hidden_comment_never_show_up_in_another_thread(staff, post, settings, hide):
     first = posted(post, name="Ada", email="ada@example.com", text="First thread root.")

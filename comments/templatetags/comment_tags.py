@@ -2,6 +2,7 @@ import hashlib
 
 from django import template
 from django.conf import settings
+from django.urls import reverse
 from django_comments_xtd import get_form
 
 from .. import moderation, selectors
@@ -30,6 +31,9 @@ def comment_section(context, post):
         "max_level": _max_level(),
         "gravatar": getattr(settings, "COMMENTS_GRAVATAR", False),
         "messages": context.get("messages"),
+        # URL prefixes reversed once, not twice per comment
+        "reply_base": reverse("comments:reply", args=[0])[:-2],
+        "report_base": reverse("comments:report", args=[0])[:-2],
     }
 
 
