@@ -48,7 +48,6 @@ def main():
     old_name = connection.creation.create_test_db(verbosity=0)
     try:
         from django.contrib.sites.models import Site
-
         from django.urls import reverse
 
         from tests.commenting import form_fields
