@@ -21,6 +21,9 @@
     clone.querySelector("[name=reply_to]").value = link.dataset.replyTo;
     clone.querySelectorAll("[id]").forEach(function (el) { el.id = el.id + "-r" + link.dataset.replyTo; });
     clone.querySelectorAll("label[for]").forEach(function (el) { el.htmlFor = el.htmlFor + "-r" + link.dataset.replyTo; });
+    clone.querySelectorAll("[aria-describedby]").forEach(function (el) {
+      el.setAttribute("aria-describedby", el.getAttribute("aria-describedby") + "-r" + link.dataset.replyTo);
+    });
     clone.querySelectorAll("textarea").forEach(function (el) { el.value = ""; });
     var cancel = document.createElement("button");
     cancel.type = "button"; cancel.className = "secondary"; cancel.textContent = "Cancel";
