@@ -41,7 +41,7 @@ class PostChangeList(ChangeList):
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
-    list_display = ["title", "status_label", "theme", "tag_list", "published_at", "updated_at"]
+    list_display = ["title", "status_label", "theme", "tag_list", "published_at"]
     list_filter = ["status", "theme", "tags", ("published_at", admin.DateFieldListFilter)]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}

@@ -2,9 +2,11 @@ from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Cast
+from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
-from django_comments_xtd.models import XtdComment
+from django_comments.models import CommentFlag
+from django_comments_xtd.models import BlackListedDomain, XtdComment
 
 from blog.admin import PostAdmin
 from blog.models import Post
@@ -73,9 +75,7 @@ class ModerationQueueAdmin(admin.ModelAdmin):
     list_display = [
         "excerpt",
         "post_title",
-        "user_name",
-        "user_email",
-        "ip_address",
+        "sender",
         "reason",
         "state",
         "age",
@@ -115,7 +115,11 @@ class ModerationQueueAdmin(admin.ModelAdmin):
 
     @admin.display(description="Comment")
     def excerpt(self, comment):
-        return Truncator(comment.comment).chars(90)
+        return Truncator(Truncator(comment.comment).words(12, truncate="…")).chars(48)
+
+    @admin.display(description="From", ordering="user_email")
+    def sender(self, comment):
+        return format_html("{}<br>{}<br>{}", comment.user_name, comment.user_email, comment.ip_address or "")
 
     @admin.display(description="Post")
     def post_title(self, comment):
@@ -182,6 +186,11 @@ class PostWithCommentsAdmin(PostAdmin):
         return post.held or 0
 
 
+# Every change of state goes through comments.moderation: xtd's and django_comments' own
+# comment admins (which edit is_public / is_removed directly) and flags are not offered.
+for model in (XtdComment, CommentFlag, BlackListedDomain):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
 admin.site.unregister(Post)
 admin.site.register(Post, PostWithCommentsAdmin)
 admin.site.index_template = "admin/index_with_queue.html"

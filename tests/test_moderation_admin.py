@@ -433,7 +433,10 @@ def test_post_changelist_shows_held_comments_per_post(staff_client, mixed, post,
 
 
 def test_post_changelist_sorts_by_held_comments(staff_client, mixed, post, other_post):
-    html = staff_client.get(POSTS, {"o": "-7"}).content.decode()
+    from comments.admin import PostWithCommentsAdmin
+
+    column = PostWithCommentsAdmin.list_display.index("held_comments") + 1
+    html = staff_client.get(POSTS, {"o": f"-{column}"}).content.decode()
     titles = [t for row in rows(html) for t in (post.title, other_post.title) if t in row]
     assert titles == [post.title, other_post.title]
 
