@@ -33,9 +33,7 @@ class MarkupTooLong(ValueError):
     def __init__(self, length, limit):
         self.length = length
         self.limit = limit
-        super().__init__(
-            f"The text is {length:,} characters long; the limit is {limit:,}. Please shorten it."
-        )
+        super().__init__(f"The text is {length:,} characters long; the limit is {limit:,}. Please shorten it.")
 
 
 _COMMON_TAGS = {
@@ -196,9 +194,7 @@ def _defuse(text):
     text = _DEEP_MARKERS.sub(_keep_first_markers, text)
     # Indentation deeper than MAX_NESTING levels adds nothing a reader sees, only recursion.
     text = _DEEP_INDENT.sub(" " * (4 * MAX_NESTING), text)
-    if any(
-        len(_INLINE_MARKUP.findall(block)) > MAX_INLINE_MARKUP_PER_PARAGRAPH for block in text.split("\n\n")
-    ):
+    if any(len(_INLINE_MARKUP.findall(block)) > MAX_INLINE_MARKUP_PER_PARAGRAPH for block in text.split("\n\n")):
         raise MarkupRejected(
             f"A paragraph has more than {MAX_INLINE_MARKUP_PER_PARAGRAPH:,} markup characters "
             "(* _ ` < > & [ ] \\ !); please split it into shorter paragraphs."
