@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1:8000
 SECRET_KEY_FILE := .secret_key
 export DJANGO_SECRET_KEY ?= $(shell test -f $(SECRET_KEY_FILE) || $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $(SECRET_KEY_FILE); cat $(SECRET_KEY_FILE))
 
-.PHONY: run test lint install install-dev migrate seed clean
+.PHONY: run serve test lint install install-dev migrate seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,15 @@ run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
+
+# Production: DEBUG off, hashed static files, gunicorn (config/gunicorn.conf.py). Needs in the
+# environment DJANGO_SECRET_KEY (never the development key above), DJANGO_ALLOWED_HOSTS,
+# DATABASE_URL and REDIS_URL; see README.md, "Deploying".
+serve: install
+	@test "$(origin DJANGO_SECRET_KEY)" != file || { echo "make serve: DJANGO_SECRET_KEY is not set in the environment; refusing to start (see README.md, Deploying)." >&2; exit 1; }
+	DJANGO_DEBUG=0 DJANGO_STATIC_MANIFEST=1 $(BIN)/python manage.py collectstatic --no-input
+	DJANGO_DEBUG=0 DJANGO_STATIC_MANIFEST=1 $(BIN)/python manage.py migrate --no-input
+	DJANGO_DEBUG=0 DJANGO_STATIC_MANIFEST=1 exec $(BIN)/gunicorn config.wsgi -c config/gunicorn.conf.py
 
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

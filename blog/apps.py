@@ -21,4 +21,6 @@ class BlogConfig(AppConfig):
     verbose_name = "Blog"
 
     def ready(self):
+        from . import signals  # noqa: F401  (connects the page-cache invalidation)
+
         post_migrate.connect(name_the_site, sender=self)

@@ -132,7 +132,11 @@ class Post(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-pk"]
-        indexes = [models.Index(fields=["status", "published_at"], name="blog_post_status_pub_idx")]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="blog_post_status_pub_idx"),
+            # Theme pages and their counts: one theme's public posts, newest first.
+            models.Index(fields=["theme", "status", "published_at"], name="blog_post_theme_pub_idx"),
+        ]
 
     def __str__(self):
         return self.title
@@ -216,3 +220,4 @@ class PinnedPost(models.Model):
 
     def __str__(self):
         return f"{self.post} → {self.target}"
+

@@ -58,7 +58,7 @@ class PostFilter(admin.SimpleListFilter):
     parameter_name = "post"
 
     def lookups(self, request, model_admin):
-        commented = XtdComment.norel_objects.values("object_pk").distinct()
+        commented = XtdComment.norel_objects.order_by().values("object_pk").distinct()
         posts = Post.objects.filter(
             pk__in=Subquery(commented.annotate(pk_int=Cast("object_pk", IntegerField())).values("pk_int"))
         )

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 from django_comments_xtd.moderation import XtdCommentModerator, moderator
 
+from blog.cache import invalidate_pages
 from blog.markup import MarkupRejected, MarkupTooLong, render_markdown
 from blog.models import Post
 
@@ -291,7 +292,8 @@ def report(comment, *, reporter_key):
 
 
 def on_state_change(comment_ids, state):
-    """Hook for what a change of state must touch (page caches, in a later change)."""
+    """What a change of state touches: the cached pages that show (or count) comments."""
+    invalidate_pages("comment moderated")
 
 
 def published_filter(prefix=""):

@@ -15,6 +15,8 @@ from django_comments_xtd import views as xtd_views
 from django_comments_xtd.conf import settings as xtd_settings
 from django_comments_xtd.models import TmpXtdComment, XtdComment
 
+from blog.cache import invalidate_pages
+
 from .moderation import Decision, Outcome, count_for_rate_limit, record
 
 
@@ -42,9 +44,19 @@ def create_comment(tmp_comment, decision):
 
     with transaction.atomic():
         created = XtdComment(**tmp_comment)
+        if created.parent_id:
+            # A reply: xtd's _calculate_thread_data reads Max/Min("order") of the thread and
+            # shifts the orders after it, unlocked; concurrent replies got duplicate positions
+            # (and deadlocks). Lock the thread's root row (xtd's table only) until commit, so
+            # replies within one thread are placed one at a time (PostgreSQL; SQLite
+            # serializes writes anyway). Other threads are not held up.
+            root = XtdComment.norel_objects.filter(pk=created.parent_id).values_list("thread_id", flat=True)
+            XtdComment.norel_objects.select_for_update().filter(pk__in=root).values_list("pk").first()
         created.save()
         record(created, decision)
     enqueue_new_comment_notifications(created.pk, decision)
+    if decision.outcome == Outcome.PUBLISH:
+        invalidate_pages("comment published")
     return created
 
 

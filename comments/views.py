@@ -1,16 +1,18 @@
 """The comment post view (a front for django_comments' own), reply page, reports, email links."""
 
 import hashlib
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.http import Http404, HttpResponseRedirect
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_comments.views.comments import post_comment as contrib_post_comment
 from django_comments_xtd import get_form
@@ -89,7 +91,30 @@ def _resolve_parent(post, raw):
     return parent, ""
 
 
-@csrf_protect
+def forgery_check(request):
+    """CSRF protection for the comment and report forms; a refusal message, or "".
+
+    Signed-in users get Django's full token check (their pages are never shared, so they
+    carry a token). Anonymous readers get cached pages shared by everyone, which carry no
+    per-visitor token; for them the browser's Origin header (or, failing that, Referer)
+    must name this site. With SameSite session cookies and the signed comment form, that
+    is what a token would prove. The form still works without JavaScript.
+    """
+    if getattr(request, "_dont_enforce_csrf_checks", False):  # Django's test client
+        return ""
+    if request.user.is_authenticated:
+        refused = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+        return "" if refused is None else "Your session's form token did not match; please reload the page."
+    source = request.META.get("HTTP_ORIGIN") or request.META.get("HTTP_REFERER") or ""
+    parts = urlsplit(source)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    own = f"{request.scheme}://{request.get_host()}"
+    if parts.netloc and (origin == own or origin in settings.CSRF_TRUSTED_ORIGINS):
+        return ""
+    return "The form must be sent from this site's own page. Please reload the post and send it again."
+
+
+@csrf_exempt  # forgery_check() instead: see its docstring
 @require_POST
 def post_comment(request):
     """Check what needs a clear answer, then hand over to django_comments' post view.
@@ -107,6 +132,10 @@ def post_comment(request):
         return render(request, "comments/error.html", {"message": "That post does not exist."}, status=404)
     form = get_form()(post, data=data)
     request.META["REMOTE_ADDR"] = moderation.client_ip(request)  # stored with the comment
+    forged = forgery_check(request)
+    if forged:
+        fresh = get_form()(post, initial={key: data.get(key, "") for key in ("name", "email", "url", "comment")})
+        return _form_page(request, post, fresh, status=403, message=forged)
 
     if form.security_errors():
         fresh = get_form()(post, initial={key: data.get(key, "") for key in ("name", "email", "url", "comment")})
@@ -147,7 +176,8 @@ def post_comment(request):
     data["reply_to"] = str(parent.pk if parent else 0)
     data["next"] = post.get_absolute_url()
     request.POST = data
-    response = contrib_post_comment(request)
+    request._dont_enforce_csrf_checks = True  # django_comments' csrf_protect: checked above
+    contrib_post_comment(request)  # its redirect is replaced by ours below
     comment = getattr(request, "posted_comment", None)
     if comment is None and getattr(request, "confirmation_sent", False):
         messages.info(request, "Almost there: we sent you an email with a link to confirm your comment.")
@@ -156,10 +186,10 @@ def post_comment(request):
         decision = getattr(request, "comment_decision", None)
         message = decision.message if decision and decision.message else "Your comment could not be posted."
         return _form_page(request, post, form, status=getattr(decision, "status", 400) or 400, message=message)
-    return _after_posting(request, post, comment, fallback=response)
+    return _after_posting(request, post, comment)
 
 
-def _after_posting(request, post, comment, *, fallback):
+def _after_posting(request, post, comment):
     state = comment.moderation.state
     if state == State.PUBLISHED:
         return HttpResponseRedirect(f"{post.get_absolute_url()}#c{comment.pk}")
@@ -198,9 +228,12 @@ def _reporter_key(request):
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-@csrf_protect
+@csrf_exempt  # forgery_check() instead
 @require_POST
 def report(request, pk):
+    forged = forgery_check(request)
+    if forged:
+        return render(request, "comments/error.html", {"message": forged}, status=403)
     comment = get_object_or_404(
         XtdComment.norel_objects.select_related("moderation"), pk=pk, moderation__state=State.PUBLISHED
     )
@@ -252,7 +285,6 @@ def unsubscribe(request, token):
     return render(request, "comments/unsubscribed.html", {"email": email})
 
 
-__all__ = ["post_comment", "reply", "report", "email_action", "unsubscribe", "settings"]
 
 
 def locate(request, pk):
@@ -301,4 +333,4 @@ def confirm(request, key):
         if post_moderator.moderate(tmp, post, request):
             tmp.is_public = False
         existing = create_comment(tmp, decision)
-    return _after_posting(request, post, existing, fallback=None)
+    return _after_posting(request, post, existing)

@@ -11,6 +11,12 @@ Environment:
     DJANGO_TASKS_BACKEND    default: the immediate backend (runs tasks in-process);
                             production: django_tasks_db.DatabaseBackend plus `manage.py db_worker`.
     DJANGO_SITE_DOMAIN      the domain feeds and the sitemap link to (default 127.0.0.1:8000).
+    DJANGO_SECURE_SSL_REDIRECT  with DEBUG off, redirect http to https (default on).
+    DJANGO_HSTS_SECONDS, DJANGO_HSTS_INCLUDE_SUBDOMAINS, DJANGO_HSTS_PRELOAD
+                            Strict-Transport-Security with DEBUG off (default 31536000, on, on).
+    DJANGO_BEHIND_PROXY     "1": trust X-Forwarded-Proto from the TLS proxy (see below).
+    DJANGO_STATIC_MANIFEST  "1": hashed, compressed static files from `collectstatic` (production).
+    DJANGO_STATIC_ROOT      where `collectstatic` writes (default <project>/staticfiles).
     BLOG_TITLE, BLOG_DESCRIPTION, BLOG_RELEVANT_DISCUSSIONS_LIMIT, BLOG_POSTS_PER_PAGE
 """
 
@@ -52,6 +58,39 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# HTTPS and browser security headers (`manage.py check --deploy` passes with the defaults).
+# Behind a proxy that terminates TLS (nginx, Caddy, a load balancer) Django sees plain http.
+# DJANGO_BEHIND_PROXY=1 makes it believe `X-Forwarded-Proto: https`. Set it only when that
+# proxy always sets the header itself, overwriting whatever the client sent: otherwise anyone
+# can send the header over plain http and be taken for https.
+if env_bool("DJANGO_BEHIND_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)  # http -> https
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000)  # browsers stay on https
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)  # consent only; listing is by hand
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): no inline script or style anywhere, so no
+# 'unsafe-inline'. Templates link their CSS and JS from static/; tests/test_security.py checks.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "https:", "data:"],  # posts may embed https images; gravatar
+        "style-src": ["'self'"],
+        "script-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -67,12 +106,21 @@ INSTALLED_APPS = [
     "django_comments",
     "django_tasks",
     "django_tasks_db",
+    "csp",  # django-csp: its system checks (the header comes from its middleware)
     "blog",
     "comments",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files (hashed names, far-future caching) straight from the app server.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy on every response, cached pages included (CONTENT_SECURITY_POLICY).
+    "csp.middleware.CSPMiddleware",
+    # Anonymous cache hits are answered here, before sessions, auth and the database.
+    "config.page_cache.PageCacheMiddleware",
+    # Database unreachable: a friendly 503 with Retry-After, not a 500 (config/resilience.py).
+    "config.resilience.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -113,9 +161,11 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down -> cache misses and one warning per 30 s, never errors (config/cache_backends.py).
+            "BACKEND": "config.cache_backends.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "blog",
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
     }
 else:
@@ -137,17 +187,33 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Static files are served by WhiteNoise (middleware). In production (DJANGO_STATIC_MANIFEST=1,
+# set by `make serve`, after `collectstatic`) names carry a content hash (site.4f2a….css),
+# are pre-compressed (gzip/brotli) and are sent with a ten-year, immutable Cache-Control.
+# Without it (development, tests: no collectstatic) the plain storage is used and WhiteNoise
+# serves the files from the source folders, with a short max-age.
+STATIC_MANIFEST = env_bool("DJANGO_STATIC_MANIFEST")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+if not STATIC_MANIFEST:
+    # Looked up in the source folders at each request (and STATIC_ROOT, which may not exist).
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
 
 SITE_ID = 1
 
 # Email: the console in development, SMTP (configured from the environment) otherwise.
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
@@ -160,9 +226,7 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # Background work (django-tasks). The immediate backend runs a task in-process
 # right away; production uses the database backend and `manage.py db_worker`.
 TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
-    }
+    "default": {"BACKEND": os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}
 }
 
 # Comments (django-comments-xtd on django-contrib-comments).
@@ -214,10 +278,19 @@ BLOG_POSTS_PER_PAGE = env_int("BLOG_POSTS_PER_PAGE", 10)
 BLOG_RELEVANT_DISCUSSIONS_LIMIT = env_int("BLOG_RELEVANT_DISCUSSIONS_LIMIT", 5)
 BLOG_POST_MAX_LENGTH = env_int("BLOG_POST_MAX_LENGTH", 100_000)
 
+# One line per event on stdout: time, level, logger, message; an exception as
+# "ExcType: message @ file:line" and django.request's status (config/resilience.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
+    "formatters": {
+        "line": {
+            "()": "config.resilience.OneLineFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # Only ours (Django's defaults add a multi-line console handler under DEBUG, and mail_admins).
+    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }

@@ -43,3 +43,14 @@ def _site_is_the_test_server(request):
     from django.contrib.sites.models import Site
 
     Site.objects.filter(pk=1).update(domain="testserver")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _plain_http(django_test_environment):
+    """The suite runs with DEBUG off, so SECURE_SSL_REDIRECT is on; the test client and the live
+    server speak plain http. Turned off once for the session, before any client or server exists
+    (SecurityMiddleware reads the setting when it is built)."""
+    from django.test import override_settings
+
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        yield

@@ -55,7 +55,7 @@ def test_post_page_has_count_thread_and_a_labelled_form(client, post):
     for label in ("Name", "Email", "Website (optional)", "Comment", "Email me replies to my comment"):
         assert re.search(rf'<label for="[^"]+">{re.escape(label)}</label>', html), label
     assert "Markdown works" in html
-    assert 'name="csrfmiddlewaretoken"' in html
+    assert 'name="csrfmiddlewaretoken"' not in html  # shared by every anonymous reader: see below
 
 
 def test_first_comment_is_held_and_only_its_writer_sees_it(client, post):
@@ -260,7 +260,7 @@ def test_reply_page_works_without_javascript(client, post, known_reader):
     html = response.content.decode()
     assert "Reply to Reader" in html and f'name="reply_to" value="{parent.pk}"' in html
     data = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
-    data.pop("csrfmiddlewaretoken")
+    data.pop("csrfmiddlewaretoken", None)
     data.update(name="B", email="reader@example.com", comment="Answer", honeypot="")
     assert client.post(reverse("comments:post"), data).status_code == 302
     assert latest().parent_id == parent.pk
@@ -385,9 +385,7 @@ def test_after_k_reports_a_comment_is_hidden_and_back_in_the_queue(post, known_r
 
 
 @pytest.mark.parametrize("count", [10, 1000])
-def test_post_page_queries_do_not_grow_with_comments(
-    client, post, count, django_assert_max_num_queries, settings
-):
+def test_post_page_queries_do_not_grow_with_comments(client, post, count, django_assert_max_num_queries, settings):
     settings.COMMENTS_PER_PAGE = 2000
     bulk_thread(post, count // 2, replies_per_root=1)
     with django_assert_max_num_queries(14):
@@ -449,6 +447,7 @@ def test_avatars_are_initials_or_a_hashed_gravatar_never_the_email(client, post,
     html = page_of(client, post)
     assert '<span class="avatar" aria-hidden="true">R</span>' in html
     settings.COMMENTS_GRAVATAR = True
+    cache.clear()  # a setting is not content: drop the cached page by hand
     html = page_of(client, post)
     assert "https://www.gravatar.com/avatar/" in html and "reader@example.com" not in html
 
@@ -458,3 +457,31 @@ def test_signed_in_readers_cannot_post_under_another_name(client, post):
     post_comment(client, post, name="Someone Else", email="else@example.com", comment="Me, really.")
     comment = latest()
     assert (comment.user_name, comment.user_email) == ("author", post.author.email)
+
+
+# Forgery protection (comments.views.forgery_check) ------------------------------------------
+
+
+def test_anonymous_posts_must_come_from_this_site(post):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    forged = post_comment(browser, post, comment="from elsewhere", HTTP_ORIGIN="https://evil.example")
+    assert forged.status_code == 403 and "from elsewhere</textarea>" in forged.content.decode()
+    assert post_comment(browser, post, comment="no origin at all").status_code == 403
+    ok = post_comment(browser, post, comment="from the page", HTTP_ORIGIN="http://testserver")
+    assert ok.status_code == 302
+    assert XtdComment.objects.get().comment == "from the page"
+
+
+def test_signed_in_users_need_the_csrf_token(post):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(post.author)
+    html = page_of(browser, post)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    same_site = {"HTTP_ORIGIN": "http://testserver"}
+    assert post_comment(browser, post, comment="no token", **same_site).status_code == 403
+    response = post_comment(browser, post, comment="with token", csrfmiddlewaretoken=token, **same_site)
+    assert response.status_code == 302

@@ -1,0 +1,62 @@
+"""Whole-page caching for anonymous readers, and the one function that invalidates it.
+
+Every public page is stored under a key that contains a *generation*; any change that a
+public page could show (a post saved, published, unpublished or deleted, a tag or theme
+renamed, a pin changed, a comment published, approved, removed or marked spam) calls
+`invalidate_pages()`, which starts a new generation: the very next request renders afresh.
+A scheduled post needs no job: the generation also records when the next scheduled post
+goes live, and the first request after that moment starts a new generation.
+"""
+
+import logging
+import uuid
+
+from django.core.cache import cache
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+STATE_KEY = "pages:state"
+# A generation lasts at most this long: an invalidation lost while the cache was
+# unreachable (Redis down) leaves stale pages for five minutes at most.
+STATE_TIMEOUT = 300
+
+
+def _next_publication():
+    from .models import Post
+
+    return (
+        Post.objects.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+
+
+def _new_state():
+    upcoming = _next_publication()
+    state = (uuid.uuid4().hex[:12], upcoming.timestamp() if upcoming else None)
+    cache.set(STATE_KEY, state, STATE_TIMEOUT)
+    return state
+
+
+def generation():
+    """The current page generation (starting a new one when a scheduled post went live)."""
+    state = cache.get(STATE_KEY)
+    if state is None or (state[1] is not None and timezone.now().timestamp() >= state[1]):
+        state = _new_state()
+    return state[0]
+
+
+def invalidate_pages(reason=""):
+    """Drop every cached page: the next request for each renders afresh."""
+    from django.db import transaction
+
+    def bump():
+        _new_state()
+        logger.debug("page cache invalidated%s", f" ({reason})" if reason else "")
+
+    # Now, and again once the transaction commits: a request served in between could have
+    # cached the old content again.
+    bump()
+    transaction.on_commit(bump)

@@ -1,0 +1,21 @@
+"""Changes to what public pages show start a new page-cache generation (blog.cache)."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from .cache import invalidate_pages
+from .models import PinnedPost, Post, Tag, Theme
+
+
+@receiver([post_save, post_delete], sender=Post)
+@receiver([post_save, post_delete], sender=Tag)
+@receiver([post_save, post_delete], sender=Theme)
+@receiver([post_save, post_delete], sender=PinnedPost)
+def content_changed(sender, **kwargs):
+    invalidate_pages(sender.__name__.lower())
+
+
+@receiver(m2m_changed, sender=Post.tags.through)
+def tags_changed(sender, action, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"}:
+        invalidate_pages("post tags")

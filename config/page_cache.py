@@ -1,0 +1,79 @@
+"""A lean path for anonymous readers: whole public pages from the cache.
+
+Placed before the session and auth middleware, so a cache hit costs two cache reads and
+no database query. Only requests that carry nothing personal are served from or stored
+in the cache: GET/HEAD, no session cookie (logged-in users and readers with a held comment
+or a message in their session have one), no messages cookie. Only 200 responses without
+Set-Cookie and without a private/no-store Cache-Control are stored, so a page rendered
+for a logged-in user or a draft preview is never stored. Pages are keyed by scheme, host,
+path and the paging parameters only (so ?utm_... does not fill the cache), under the
+current generation of blog.cache. Stored pages carry an ETag; a matching If-None-Match
+gets a 304.
+"""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.cache import get_conditional_response, patch_cache_control
+
+from blog.cache import generation
+
+CACHED_PREFIXES_EXCLUDED = ("/admin/", "/comments/", "/search/", "/static/")
+KEY_PARAMS = ("page", "cpage", "p")  # p: WordPress's /?p=ID (blog.legacy)
+PAGE_TIMEOUT = 24 * 3600
+logger = logging.getLogger(__name__)
+
+
+def is_cacheable_request(request):
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if request.path.startswith(CACHED_PREFIXES_EXCLUDED):
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+        return False
+    return "HTTP_AUTHORIZATION" not in request.META
+
+
+def _key(request):
+    params = "&".join(f"{name}={request.GET.get(name)}" for name in KEY_PARAMS if name in request.GET)
+    raw = f"{request.scheme}://{request.get_host()}{request.path}?{params}"
+    return f"page:{generation()}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def _storable(response):
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    control = response.get("Cache-Control", "")
+    return not any(word in control for word in ("private", "no-store", "no-cache"))
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_cacheable_request(request):
+            return self.get_response(request)
+        try:
+            key = _key(request)
+            stored = cache.get(key)
+        except Exception:  # noqa: BLE001 - a broken cache must not break the site
+            return self.get_response(request)
+        if stored is not None:
+            response = stored
+            response["X-Page-Cache"] = "hit"
+            return get_conditional_response(request, etag=response["ETag"], response=response)
+        response = self.get_response(request)
+        if _storable(response):
+            response["ETag"] = '"' + hashlib.md5(response.content, usedforsecurity=False).hexdigest() + '"'
+            patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+            response["X-Page-Cache"] = "miss"
+            try:
+                cache.set(key, response, PAGE_TIMEOUT)
+            except Exception as error:  # noqa: BLE001 - a broken cache must not break the site
+                logger.warning("page cache: could not store %s: %s", request.path, error)
+            return get_conditional_response(request, etag=response["ETag"], response=response)
+        return response

@@ -1,0 +1,131 @@
+"""Public pages come from the cache and change on the very next request after an edit."""
+
+import datetime
+import time
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from django_comments_xtd.models import XtdComment
+
+from blog.models import Post, Tag
+from comments import moderation
+
+from .commenting import post_comment
+from .factories import DraftFactory, PostFactory, TagFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def post():
+    return PostFactory(title="Cached post", tags=[TagFactory(name="networking", slug="networking")])
+
+
+def get(client, url, **extra):
+    return client.get(url, **extra)
+
+
+def test_second_anonymous_request_is_a_hit_without_database_queries(client, post, django_assert_num_queries):
+    for url in ["/", post.get_absolute_url(), "/tags/", "/tags/networking/", "/feed/atom/", "/sitemap.xml"]:
+        assert get(client, url)["X-Page-Cache"] == "miss"
+        with django_assert_num_queries(0):
+            response = get(client, url)
+        assert response.status_code == 200 and response["X-Page-Cache"] == "hit", url
+
+
+def test_conditional_get_answers_304(client, post):
+    etag = get(client, "/")["ETag"]
+    response = get(client, "/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+
+
+def test_tracking_parameters_share_the_page_but_paging_does_not(client, post):
+    get(client, "/")
+    assert get(client, "/?utm_source=feed")["X-Page-Cache"] == "hit"
+    assert get(client, "/?page=1")["X-Page-Cache"] == "miss"
+
+
+def test_search_is_not_cached(client, post):
+    get(client, "/search/?q=cached")
+    assert "X-Page-Cache" not in get(client, "/search/?q=cached")
+
+
+def test_publishing_editing_and_unpublishing_show_on_the_next_request(client, post):
+    draft = DraftFactory(title="Fresh draft")
+    assert "Fresh draft" not in get(client, "/").content.decode()
+    draft.status = Post.Status.PUBLISHED
+    draft.save()
+    assert "Fresh draft" in get(client, "/").content.decode()
+    draft.title = "Edited title"
+    draft.save()
+    assert "Edited title" in get(client, "/").content.decode()
+    assert "Edited title" in get(client, draft.get_absolute_url()).content.decode()
+    draft.status = Post.Status.DRAFT
+    draft.save()
+    assert "Edited title" not in get(client, "/").content.decode()
+
+
+def test_a_scheduled_post_appears_when_its_time_comes(client, post):
+    soon = PostFactory(title="Goes live soon", published_at=timezone.now() + datetime.timedelta(seconds=1))
+    assert "Goes live soon" not in get(client, "/").content.decode()
+    assert get(client, "/")["X-Page-Cache"] == "hit"
+    time.sleep(1.2)
+    assert "Goes live soon" in get(client, "/").content.decode()
+    assert soon.is_public
+
+
+def test_renaming_a_tag_shows_on_the_next_request(client, post):
+    assert "networking" in get(client, post.get_absolute_url()).content.decode()
+    tag = Tag.objects.get(slug="networking")
+    tag.name = "Networking in person"
+    tag.save()
+    assert "Networking in person" in get(client, post.get_absolute_url()).content.decode()
+
+
+def test_comment_published_approved_removed_and_spam_show_on_the_next_request(client, post, staff):
+    url = post.get_absolute_url()
+    assert "0 comments" in get(client, url).content.decode()
+    author = Client()
+    author.force_login(post.author)
+    post_comment(author, post, comment="Author speaking.")  # published directly
+    assert "Author speaking." in get(client, url).content.decode()
+    post_comment(Client(), post, name="New", email="new@example.com", comment="Held at first.")
+    held = XtdComment.objects.get(comment="Held at first.")
+    assert "Held at first." not in get(client, url).content.decode()
+    moderation.approve([held], by=staff)
+    assert "Held at first." in get(client, url).content.decode()
+    moderation.remove([held], by=staff)
+    assert "Held at first." not in get(client, url).content.decode()
+    moderation.restore([held], by=staff)
+    assert "Held at first." in get(client, url).content.decode()
+    moderation.mark_spam([held], by=staff)
+    assert "Held at first." not in get(client, url).content.decode()
+
+
+def test_logged_in_users_never_get_or_give_a_cached_page(client, post, staff):
+    staff_client = Client()
+    staff_client.force_login(staff)
+    first = get(staff_client, post.get_absolute_url())
+    assert "X-Page-Cache" not in first
+    assert 'name="csrfmiddlewaretoken"' in first.content.decode()
+    assert get(client, post.get_absolute_url())["X-Page-Cache"] == "miss"  # the staff page was not stored
+    assert "X-Page-Cache" not in get(staff_client, post.get_absolute_url())
+
+
+def test_a_reader_with_a_held_comment_sees_it_and_nobody_else_does(post):
+    reader = Client()
+    other = Client()
+    get(other, post.get_absolute_url())  # cached for anonymous readers
+    post_comment(reader, post, name="Pat", email="pat@example.com", comment="Mine, pending.")
+    mine = get(reader, post.get_absolute_url())
+    assert "X-Page-Cache" not in mine and "Mine, pending." in mine.content.decode()
+    theirs = get(other, post.get_absolute_url())
+    assert theirs["X-Page-Cache"] == "hit" and "Mine, pending." not in theirs.content.decode()
+
+
+def test_draft_previews_are_never_cached(staff_client):
+    draft = DraftFactory(title="Secret")
+    response = staff_client.get(draft.get_absolute_url())
+    assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
+    assert Client().get(draft.get_absolute_url()).status_code == 404
