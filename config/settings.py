@@ -151,10 +151,13 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 0),
-        conn_health_checks=True,
+        conn_health_checks=True,  # a connection dropped by the server is replaced, not reused
     )
 }
+# Persistent connections (seconds) on a database server; SQLite gains nothing from them.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int(
+    "DJANGO_CONN_MAX_AGE", 0 if DATABASES["default"]["ENGINE"].endswith("sqlite3") else 60
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
