@@ -221,3 +221,38 @@ class PinnedPost(models.Model):
     def __str__(self):
         return f"{self.post} → {self.target}"
 
+
+class LegacyLink(models.Model):
+    """Where an imported post or comment came from (blog.importers), and its old address.
+
+    Keeps imports idempotent (a second run finds its rows by (source, kind, source_id) and
+    updates them) and answers the old URLs with redirects (blog.legacy). Comments are
+    linked by id only: the blog app does not depend on the comments app.
+    """
+
+    class Source(models.TextChoices):
+        BLOGGER = "blogger", "Blogger"
+        WORDPRESS = "wordpress", "WordPress"
+
+    class Kind(models.TextChoices):
+        POST = "post", "Post"
+        COMMENT = "comment", "Comment"
+
+    source = models.CharField(max_length=12, choices=Source.choices)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    source_id = models.CharField(max_length=255, help_text="The entry's id in the export.")
+    post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.CASCADE, related_name="legacy_links")
+    comment_id = models.PositiveIntegerField(null=True, blank=True, help_text="The imported XtdComment's id.")
+    old_path = models.CharField(max_length=500, blank=True, help_text="The post's path on the old blog.")
+    checksum = models.CharField(max_length=64, blank=True, help_text="Of the imported data: unchanged reruns skip.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "kind", "source_id"], name="blog_legacylink_unique"),
+        ]
+        indexes = [models.Index(fields=["source", "old_path"], name="blog_legacylink_path_idx")]
+
+    def __str__(self):
+        return f"{self.source} {self.kind} {self.source_id}"

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import feeds, views
+from . import feeds, legacy, views
 
 
 class FourDigitYear:
@@ -28,7 +28,7 @@ register_converter(TwoDigitMonth, "mm")
 
 app_name = "blog"
 urlpatterns = [
-    path("", views.PostListView.as_view(), name="post_list"),
+    path("", legacy.with_wordpress_ids(views.PostListView.as_view()), name="post_list"),  # + /?p=ID
     path("<yyyy:year>/<mm:month>/<slug:slug>/", views.PostDetailView.as_view(), name="post_detail"),
     path("themes/", views.ThemeListView.as_view(), name="theme_list"),
     path("themes/<slug:slug>/", views.ThemeDetailView.as_view(), name="theme_detail"),
@@ -44,4 +44,9 @@ urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
     path("feed/", feeds.LatestPostsFeed(), name="feed"),
     path("feed/atom/", feeds.LatestPostsAtomFeed(), name="atom_feed"),
+    # Old addresses of imported posts (blog.legacy): 301 to the new pages.
+    path("<yyyy:year>/<mm:month>/<slug:slug>.html", legacy.blogger_post, name="legacy_blogger_post"),
+    path("search/label/<path:name>", legacy.blogger_label, name="legacy_blogger_label"),
+    path("feeds/posts/default", legacy.blogger_feed, name="legacy_blogger_feed"),
+    path("<yyyy:year>/<mm:month>/<int:day>/<slug:slug>/", legacy.wordpress_post, name="legacy_wordpress_post"),
 ]

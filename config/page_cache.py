@@ -21,7 +21,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from blog.cache import generation
 
 CACHED_PREFIXES_EXCLUDED = ("/admin/", "/comments/", "/search/", "/static/")
-KEY_PARAMS = ("page", "cpage", "p")  # p: WordPress's /?p=ID (blog.legacy)
+KEY_PARAMS = ("page", "cpage")  # short numbers only: see is_cacheable_request
 PAGE_TIMEOUT = 24 * 3600
 logger = logging.getLogger(__name__)
 
@@ -31,6 +31,12 @@ def is_cacheable_request(request):
         return False
     if request.path.startswith(CACHED_PREFIXES_EXCLUDED):
         return False
+    if "p" in request.GET:  # /?p=ID: an old WordPress link (blog.legacy), rare and never stored
+        return False
+    for name in KEY_PARAMS:  # arbitrary values must not fill the cache with copies of a page
+        value = request.GET.get(name)
+        if value is not None and not (value.isdigit() and len(value) <= 5):
+            return False
     cookies = request.COOKIES
     if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
         return False

@@ -129,3 +129,9 @@ def test_draft_previews_are_never_cached(staff_client):
     response = staff_client.get(draft.get_absolute_url())
     assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
     assert Client().get(draft.get_absolute_url()).status_code == 404
+
+
+def test_odd_query_values_are_not_stored(client, post):
+    for url in ["/?page=abc", "/?cpage=" + "9" * 50, "/?p=12345"]:
+        client.get(url)
+        assert "X-Page-Cache" not in client.get(url), url

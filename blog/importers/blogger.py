@@ -1,0 +1,162 @@
+"""Blogger's export (Atom) -> common.Parsed.
+
+Entries are told apart by their category with scheme
+http://schemas.google.com/g/2005#kind: a term ending in "#post" is a post, "#comment" a
+comment; settings, template and page entries are not imported. A post's labels are its
+categories with scheme http://www.blogger.com/atom/ns#; a draft has <app:control><app:draft>
+yes. A comment names its post in <thr:in-reply-to ref="post entry id">, and a reply its parent
+comment in <link rel="related" href=".../comments/default/PARENT_ID">. Comments without
+content, or whose content is Blogger's "This comment has been removed..." notice, were
+deleted on Blogger: they are skipped (and reported); their replies move up to their parent.
+
+The post's HTML is kept as its body inside a <div> block (see common.py for why).
+"""
+
+import re
+
+from blog.models import Post
+
+from .common import CommentData, ImportFailed, Parsed, PostData, load_xml, local_name, parse_iso, path_of
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+APP = "{http://purl.org/atom/app#}"
+THR = "{http://purl.org/syndication/thread/1.0}"
+KIND_SCHEME = "http://schemas.google.com/g/2005#kind"
+LABEL_SCHEME = "http://www.blogger.com/atom/ns#"
+NOREPLY = {"noreply@blogger.com", "anonymous@blogger.com"}
+_REMOVED = re.compile(r"^\s*(<[^>]+>\s*)*this (comment|post) has been removed by", re.IGNORECASE)
+_NUMERIC_ID = re.compile(r"(\d+)\s*$")
+
+
+def _text(element, name):
+    child = element.find(ATOM + name)
+    return (child.text or "").strip() if child is not None and child.text else ""
+
+
+def _content(entry):
+    content = entry.find(ATOM + "content")
+    if content is None:
+        return None
+    if content.get("type") == "xhtml":
+        import xml.etree.ElementTree as ET  # noqa: S405 - serializing, not parsing
+
+        return "".join(ET.tostring(child, encoding="unicode") for child in content).strip()
+    return (content.text or "").strip()
+
+
+def _author(entry):
+    author = entry.find(ATOM + "author")
+    if author is None:
+        return "", "", ""
+    email = _text(author, "email").lower()
+    return _text(author, "name"), "" if email in NOREPLY else email, _text(author, "uri")
+
+
+def _identities(email, uri):
+    return frozenset(x for x in (email and "email:" + email, uri and "uri:" + uri.rstrip("/")) if x)
+
+
+def parse(path):
+    root = load_xml(path)
+    if root.tag != ATOM + "feed":
+        raise ImportFailed(
+            f"{path}: not a Blogger export: the root element is <{local_name(root.tag)}>, expected an Atom <feed>."
+        )
+    posts, comments, skipped = {}, [], []
+    for number, entry in enumerate(root.findall(ATOM + "entry"), 1):
+        entry_id = _text(entry, "id")
+        label = f"entry {number} (id {entry_id or '?'})"
+        if not entry_id:
+            raise ImportFailed(f"{label}: missing <id>.")
+        kinds = [c.get("term", "") for c in entry.findall(ATOM + "category") if c.get("scheme") == KIND_SCHEME]
+        if not kinds:
+            raise ImportFailed(f'{label}: no <category scheme="{KIND_SCHEME}">: not a Blogger export entry.')
+        kind = kinds[0].rsplit("#", 1)[-1]
+        if kind == "post":
+            post = _post(entry, entry_id, label)
+            posts[entry_id] = post
+        elif kind == "comment":
+            comments.append((entry, entry_id, label))
+        elif kind == "page":
+            skipped.append(("posts", label, "Blogger pages are not imported"))
+        # settings and template entries: nothing to import, nothing to report
+
+    by_number = {}
+    parsed_comments = []
+    for entry, entry_id, label in comments:
+        comment, post_ref = _comment(entry, entry_id, label)
+        if post_ref not in posts:
+            skipped.append(("comments", label, "its post is not in the export"))
+            continue
+        match = _NUMERIC_ID.search(entry_id)
+        if match:
+            by_number[match.group(1)] = entry_id
+        parsed_comments.append((comment, post_ref))
+    for comment, post_ref in parsed_comments:
+        if comment.parent_source_id:
+            comment.parent_source_id = by_number.get(comment.parent_source_id)
+        posts[post_ref].comments.append(comment)
+    return Parsed(posts=list(posts.values()), skipped=skipped)
+
+
+def _post(entry, entry_id, label):
+    published = _text(entry, "published")
+    if not published:
+        raise ImportFailed(f"{label}: missing <published>.")
+    control = entry.find(APP + "control")
+    draft = control is not None and (control.findtext(APP + "draft") or "").strip().lower() == "yes"
+    content = _content(entry)
+    if content is None:
+        raise ImportFailed(f"{label}: missing <content>.")
+    old_url = ""
+    for link in entry.findall(ATOM + "link"):
+        if link.get("rel") == "alternate" and link.get("type", "text/html") == "text/html":
+            old_url = link.get("href", "")
+    old_path = path_of(old_url)
+    slug = old_path.rsplit("/", 1)[-1].removesuffix(".html") if old_path.endswith(".html") else ""
+    _name, email, uri = _author(entry)
+    tags = [c.get("term", "") for c in entry.findall(ATOM + "category") if c.get("scheme") == LABEL_SCHEME]
+    title = _text(entry, "title") or "Untitled"
+    return PostData(
+        source_id=entry_id,
+        label=label,
+        title=title,
+        body=f"<div>\n{content}\n</div>\n" if content else "",
+        status=Post.Status.DRAFT if draft else Post.Status.PUBLISHED,
+        published_at=None if draft else parse_iso(published, label, "published"),
+        tags=[t for t in tags if t.strip()],
+        slug=slug,
+        old_path="" if draft else old_path,
+        identities=_identities(email, uri),
+    )
+
+
+def _comment(entry, entry_id, label):
+    reply_to = entry.find(THR + "in-reply-to")
+    if reply_to is None or not reply_to.get("ref"):
+        raise ImportFailed(f"{label}: a comment without <thr:in-reply-to ref=...> (its post).")
+    published = _text(entry, "published")
+    if not published:
+        raise ImportFailed(f"{label}: missing <published>.")
+    parent = None
+    for link in entry.findall(ATOM + "link"):
+        if link.get("rel") == "related" and "/comments/default/" in link.get("href", ""):
+            parent = link.get("href").rstrip("/").rsplit("/", 1)[-1]
+    name, email, uri = _author(entry)
+    text = _content(entry) or ""
+    deleted = not text.strip() or bool(_REMOVED.match(text))
+    return (
+        CommentData(
+            source_id=entry_id,
+            parent_source_id=parent,
+            author_name=name,
+            author_email=email,
+            author_url=uri,
+            ip=None,
+            submitted=parse_iso(published, label, "published"),
+            text=text,
+            identities=_identities(email, uri),
+            skip="deleted on Blogger" if deleted else "",
+        ),
+        reply_to.get("ref"),
+    )

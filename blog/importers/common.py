@@ -1,0 +1,542 @@
+"""What the Blogger and WordPress importers share: the parsed data, the XML loader, the writer.
+
+Decisions (also in README.md, "Importing"):
+
+- **Post bodies stay HTML.** Both exports carry HTML. It is kept as the post's body (the
+  Markdown field): python-markdown passes raw HTML blocks through untouched and
+  blog.markup sanitizes the result with nh3 on save, like any post, so <script>, on…=
+  attributes and javascript: links come out inert. Converting HTML to Markdown would need a
+  new dependency and would lose whatever it does not understand. Blogger's HTML (one long
+  line with <br />) is wrapped in a <div> block so Markdown does not touch it; WordPress
+  content keeps its blank-line paragraphs, which Markdown turns into <p> like WordPress does.
+- **Comments stay HTML too**, in XtdComment.comment as exported; comments.moderation's
+  render_comment() sanitizes them (the reader profile: links get rel="nofollow ugc").
+- **Nothing half-written.** The whole file is parsed and checked before the first write; a
+  broken entry stops the run with its number and id. Each post is then written in its own
+  transaction with its tags and comments. --dry-run runs everything in one transaction and
+  rolls it back.
+- **Idempotent.** blog.models.LegacyLink keeps (source, kind, source id) -> post / comment
+  id, with a checksum of the imported data: a rerun creates what is new, updates what
+  changed in the export and leaves the rest alone. A comment's moderation state and
+  threading are never changed by a rerun (a moderator may have decided since).
+- **The author's own comments** (same email, or same Blogger profile URI / WordPress user id
+  as the post's author, or the --author user's email) are linked to the --author user, so
+  they carry the Author badge. A matching name alone is not enough: anyone can type a name.
+- **Threads as on the old blog**, cut at COMMENTS_XTD_MAX_THREAD_LEVEL_BY_APP_MODEL: a reply
+  deeper than that answers the deepest allowed ancestor, as a new reply on the site would.
+  Comments go in date order (parents first), since xtd orders replies by insertion.
+  A post none of whose comments were imported before gets them in a few bulk queries with
+  the thread data xtd's save() would compute (comments.importing.bulk_create_comments;
+  a test compares both paths); later additions go one by one through xtd's save().
+- Imported comments keep the reason "seeded" (comments.models.Reason: "Demo or imported
+  content"), so no migration of the comments app is needed.
+"""
+
+import datetime
+import hashlib
+import json
+import re
+import xml.etree.ElementTree as ET  # noqa: S405 - DTDs are refused before parsing (load_xml)
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.text import slugify
+
+from blog.markup import MarkupRejected, MarkupTooLong
+from blog.models import LegacyLink, Post, Tag
+
+__all__ = ["ImportFailed", "PostData", "CommentData", "Parsed", "Summary", "load_xml", "run_import"]
+
+
+class ImportFailed(Exception):
+    """The file cannot be imported; the message names the file or the entry. Nothing was written."""
+
+
+@dataclass
+class CommentData:
+    source_id: str
+    parent_source_id: str | None
+    author_name: str
+    author_email: str
+    author_url: str
+    ip: str | None
+    submitted: datetime.datetime
+    text: str
+    state: str = "published"  # comments.models.State value
+    identities: frozenset = frozenset()  # "email:...", "uri:...", "wpuser:..." (who wrote it)
+    skip: str = ""  # why it is not imported ("deleted on Blogger"); replies attach above it
+
+    def checksum(self, parent):
+        return _checksum(
+            self.author_name, self.author_email, self.author_url, self.submitted.isoformat(), self.text, parent
+        )
+
+
+@dataclass
+class PostData:
+    source_id: str
+    label: str  # "entry 3 (id ...)", for messages
+    title: str
+    body: str
+    status: str  # Post.Status value
+    published_at: datetime.datetime | None
+    tags: list
+    slug: str
+    old_path: str
+    identities: frozenset = frozenset()  # the post author's
+    comments: list = field(default_factory=list)
+
+    def checksum(self):
+        stamp = self.published_at.isoformat() if self.published_at else ""
+        return _checksum(self.title, self.body, self.status, stamp, sorted(t.lower() for t in self.tags), self.slug)
+
+
+@dataclass
+class Parsed:
+    posts: list
+    skipped: list  # (kind, label, reason)
+
+
+def _checksum(*values):
+    return hashlib.sha256(json.dumps(values, ensure_ascii=False).encode()).hexdigest()
+
+
+_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+
+
+def load_xml(path):
+    """The file's root element. Non-XML, unreadable files and DTDs (entity bombs) are refused."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        raise ImportFailed(f"{path}: cannot read the file ({error.strerror}).") from None
+    if _DOCTYPE.search(data[:4096]) or b"<!ENTITY" in data:
+        raise ImportFailed(f"{path}: the file declares a DTD or entities; exports never do, so it is refused.")
+    try:
+        return ET.fromstring(data)  # noqa: S314 - no DTD (checked above), so no entity expansion
+    except ET.ParseError as error:
+        raise ImportFailed(f"{path}: not a well-formed XML file ({error}).") from None
+
+
+def local_name(tag):
+    return tag.rsplit("}", 1)[-1]
+
+
+def path_of(url):
+    """The decoded path of an old URL ("/2019/05/slug.html"), or ""."""
+    path = unquote(urlsplit(url or "").path)
+    return "" if path in ("", "/") else path
+
+
+def parse_iso(value, label, element):
+    try:
+        parsed = datetime.datetime.fromisoformat((value or "").strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ImportFailed(f"{label}: <{element}> is not a date: {value!r}.") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=datetime.UTC)
+    return parsed
+
+
+def max_thread_level():
+    by_model = getattr(settings, "COMMENTS_XTD_MAX_THREAD_LEVEL_BY_APP_MODEL", {})
+    return by_model.get("blog.post", getattr(settings, "COMMENTS_XTD_MAX_THREAD_LEVEL", 0))
+
+
+class Summary:
+    KINDS = ("posts", "comments", "tags")
+
+    def __init__(self):
+        self.counts = {}
+        self.notes = []  # (kind, label, reason)
+
+    def count(self, kind, outcome, n=1):
+        self.counts[kind, outcome] = self.counts.get((kind, outcome), 0) + n
+
+    def get(self, kind, outcome):
+        return self.counts.get((kind, outcome), 0)
+
+    def skip(self, kind, label, reason):
+        self.count(kind, "skipped")
+        self.notes.append((kind, label, reason))
+
+    def lines(self, *, dry_run=False):
+        out = []
+        for kind in self.KINDS:
+            outcomes = ("created", "existing") if kind == "tags" else ("created", "updated", "unchanged", "skipped")
+            out.append(f"{kind:>8}: " + ", ".join(f"{self.get(kind, o)} {o}" for o in outcomes))
+        reasons = {}
+        for kind, _label, reason in self.notes:
+            reasons[kind, reason] = reasons.get((kind, reason), 0) + 1
+        for (kind, reason), n in sorted(reasons.items()):
+            out.append(f"  skipped {n} {kind[:-1] if n == 1 else kind}: {reason}")
+        for kind, label, reason in self.notes[:50]:
+            out.append(f"    {kind[:-1]} {label}: {reason}")
+        if len(self.notes) > 50:
+            out.append(f"    … and {len(self.notes) - 50} more")
+        if dry_run:
+            out.append("Dry run: nothing was written.")
+        return out
+
+
+class Progress:
+    """A one-line progress bar, drawn only on a terminal."""
+
+    def __init__(self, stream, total, *, enabled, width=30):
+        self.stream, self.total, self.enabled, self.width = stream, total, enabled and total > 0, width
+
+    def update(self, done):
+        if not self.enabled:
+            return
+        filled = self.width * done // self.total
+        bar = "#" * filled + "." * (self.width - filled)
+        self.stream.write(f"\r[{bar}] {done}/{self.total} posts", ending="")
+        self.stream.flush()
+        if done == self.total:
+            self.stream.write("")
+
+
+class _Tags:
+    """Tags by lower-cased name: reused (names are unique ignoring case) or created."""
+
+    def __init__(self, summary):
+        self.summary = summary
+        self.known = {}  # lower name -> Tag, committed
+        self.pending = {}  # created in the current post's transaction
+        self.counted = set()
+
+    def get(self, name):
+        name = " ".join(name.split())[:60]
+        key = name.lower()
+        if not key:
+            return None
+        tag = self.known.get(key) or self.pending.get(key)
+        if tag is None:
+            tag = Tag.objects.filter(name__iexact=name).first()
+            if tag is not None:
+                self.known[key] = tag
+                if key not in self.counted:
+                    self.counted.add(key)
+                    self.summary.count("tags", "existing")
+            else:
+                tag = Tag.objects.create(name=name, slug=self._slug(name))
+                self.pending[key] = tag
+        return tag
+
+    @staticmethod
+    def _slug(name):
+        base = slugify(name)[:52].strip("-") or "tag"
+        taken = set(Tag.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    def commit(self):
+        for key, tag in self.pending.items():
+            self.known[key] = tag
+            if key not in self.counted:
+                self.counted.add(key)
+                self.summary.count("tags", "created")
+        self.pending = {}
+
+    def rollback(self):
+        self.pending = {}
+
+
+def run_import(parsed, *, source, author, theme, dry_run=False, progress=None):
+    """Write the parsed posts (one transaction each, with tags and comments). Returns a Summary."""
+    summary = Summary()
+    for kind, label, reason in parsed.skipped:
+        summary.skip(kind, label, reason)
+    tags = _Tags(summary)
+    with transaction.atomic() if dry_run else nullcontext():
+        for done, data in enumerate(parsed.posts, 1):
+            try:
+                with transaction.atomic():
+                    post = _import_post(data, source=source, author=author, theme=theme, tags=tags, summary=summary)
+                    if post is not None:
+                        _import_comments(data, post, source=source, author=author, summary=summary)
+            except (MarkupTooLong, MarkupRejected) as error:
+                tags.rollback()
+                summary.skip("posts", data.label, f"body refused: {error}")
+            except ImportFailed:
+                tags.rollback()
+                raise
+            except Exception as error:
+                tags.rollback()
+                raise ImportFailed(
+                    f"{data.label}: could not be written ({type(error).__name__}: {error}); "
+                    "this post and its comments were rolled back."
+                ) from error
+            else:
+                tags.commit()
+            if progress:
+                progress.update(done)
+        if dry_run:
+            transaction.set_rollback(True)
+    return summary
+
+
+def _import_post(data, *, source, author, theme, tags, summary):
+    link = LegacyLink.objects.filter(source=source, kind=LegacyLink.Kind.POST, source_id=data.source_id).first()
+    post = Post.objects.filter(pk=link.post_id).first() if link and link.post_id else None
+    checksum = data.checksum()
+    tag_objects = [tag for tag in (tags.get(name) for name in data.tags) if tag is not None]
+    values = {"title": data.title[:200], "body": data.body, "status": data.status, "published_at": data.published_at}
+    if post is None:
+        post = Post(author=author, theme=theme, **values)
+        post.slug = _unique_post_slug(data.slug or data.title)
+        post.save()
+        post.tags.set(tag_objects)
+        summary.count("posts", "created")
+    elif link.checksum != checksum:
+        for name, value in values.items():
+            setattr(post, name, value)
+        post.save()
+        post.tags.set(tag_objects)
+        summary.count("posts", "updated")
+    else:
+        summary.count("posts", "unchanged")
+    if link is None:
+        link = LegacyLink(source=source, kind=LegacyLink.Kind.POST, source_id=data.source_id)
+    if (link.post_id, link.checksum, link.old_path) != (post.pk, checksum, data.old_path[:500]):
+        link.post, link.checksum, link.old_path = post, checksum, data.old_path[:500]
+        link.save()
+    return post
+
+
+def _unique_post_slug(value):
+    base = slugify(value)[:192].strip("-") or "post"
+    taken = set(Post.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _in_thread_order(comments):
+    """Comments by date, each after its parent (a reply dated before its parent waits for it)."""
+    by_id = {c.source_id: c for c in comments}
+    ordered, placed = [], set()
+
+    def place(comment, seen=()):
+        if comment.source_id in placed:
+            return
+        parent = by_id.get(comment.parent_source_id)
+        if parent is not None and parent.source_id not in seen:
+            place(parent, (*seen, comment.source_id))
+            if comment.source_id in placed:  # placed on the way (a loop of parents)
+                return
+        placed.add(comment.source_id)
+        ordered.append(comment)
+
+    for comment in sorted(comments, key=lambda c: (c.submitted, c.source_id)):
+        place(comment)
+    return ordered
+
+
+def _import_comments(data, post, *, source, author, summary):
+    if not data.comments:
+        return
+    from comments import importing  # the comments app's half of the importer
+
+    author_ids = set(data.identities)
+    if author.email:
+        author_ids.add("email:" + author.email.lower())
+    links = {
+        link.source_id: link
+        for link in LegacyLink.objects.filter(
+            source=source, kind=LegacyLink.Kind.COMMENT, source_id__in=[c.source_id for c in data.comments]
+        )
+    }
+    positions = importing.thread_positions([link.comment_id for link in links.values() if link.comment_id])
+    if BULK_COMMENTS and not links:
+        _bulk_write_comments(data, post, author, author_ids, source=source, summary=summary)
+        return
+    with importing.creating():
+        _write_comments(data, post, author, author_ids, links, positions, source=source, summary=summary)
+
+
+# A post none of whose comments were imported before gets them in a few bulk queries
+# (comments.importing.bulk_create_comments); otherwise one by one through xtd's save().
+BULK_COMMENTS = True
+
+
+def _comment_fields(comment, author, author_ids):
+    by_author = bool(author_ids & comment.identities)
+    return {
+        "user": author if by_author else None,
+        "name": comment.author_name or (author.get_full_name() if by_author else "") or "Anonymous",
+        "email": comment.author_email or (author.email if by_author else ""),
+        "url": comment.author_url,
+        "ip": comment.ip,
+        "submitted": comment.submitted,
+        "text": comment.text,
+    }
+
+
+def _bulk_write_comments(data, post, author, author_ids, *, source, summary):
+    from comments import importing
+
+    top = max_thread_level()
+    alias, level, parent_of, rows, checksums = {}, {}, {}, [], {}
+
+    def resolve(source_id, depth=0):
+        while source_id in alias and depth < 1000:
+            source_id, depth = alias[source_id], depth + 1
+        return source_id if source_id in level else None
+
+    for comment in _in_thread_order(data.comments):
+        if comment.skip:
+            alias[comment.source_id] = comment.parent_source_id
+            summary.skip("comments", f"{comment.source_id} on {data.label}", comment.skip)
+            continue
+        parent = resolve(comment.parent_source_id) if comment.parent_source_id and top else None
+        while parent is not None and level[parent] >= top:
+            parent = parent_of[parent]
+        level[comment.source_id] = 0 if parent is None else level[parent] + 1
+        parent_of[comment.source_id] = parent
+        rows.append((comment.source_id, parent, comment.state, _comment_fields(comment, author, author_ids)))
+        checksums[comment.source_id] = comment.checksum(comment.parent_source_id)
+        summary.count("comments", "created")
+    pks = importing.bulk_create_comments(post, rows)
+    LegacyLink.objects.bulk_create(
+        LegacyLink(
+            source=source,
+            kind=LegacyLink.Kind.COMMENT,
+            source_id=key,
+            post=post,
+            comment_id=pk,
+            checksum=checksums[key],
+        )
+        for key, pk in pks.items()
+    )
+
+
+def _write_comments(data, post, author, author_ids, links, positions, *, source, summary):
+    from comments import importing
+
+    new_links, pk_of, alias = [], {}, {}
+    top = max_thread_level()
+
+    def resolve(source_id, depth=0):
+        """The pk a reply to `source_id` hangs under (skipped comments pass it up), or None."""
+        while source_id in alias and depth < 1000:
+            source_id, depth = alias[source_id], depth + 1
+        return pk_of.get(source_id)
+
+    for comment in _in_thread_order(data.comments):
+        label = f"{comment.source_id} on {data.label}"
+        if comment.skip:
+            alias[comment.source_id] = comment.parent_source_id
+            summary.skip("comments", label, comment.skip)
+            continue
+        parent_pk = resolve(comment.parent_source_id) if comment.parent_source_id else None
+        if parent_pk is not None and top == 0:
+            parent_pk = None
+        if parent_pk is not None:
+            while positions[parent_pk][0] >= top and positions[parent_pk][1] != parent_pk:
+                parent_pk = positions[parent_pk][1]
+        checksum = comment.checksum(comment.parent_source_id)
+        link = links.get(comment.source_id)
+        fields = _comment_fields(comment, author, author_ids)
+        if link is not None and link.comment_id:
+            if link.comment_id not in positions:
+                summary.skip("comments", label, "deleted on this site since the last import")
+                continue
+            pk_of[comment.source_id] = link.comment_id
+            if link.checksum == checksum:
+                summary.count("comments", "unchanged")
+            else:
+                importing.update_comment(link.comment_id, **fields)
+                link.checksum = checksum
+                link.save(update_fields=["checksum", "updated_at"])
+                summary.count("comments", "updated")
+            continue
+        created = importing.create_comment(post, parent_id=parent_pk, state=comment.state, **fields)
+        pk_of[comment.source_id] = created.pk
+        positions[created.pk] = (created.level, created.parent_id)
+        summary.count("comments", "created")
+        if link is not None:  # a link without its comment id: reuse the row
+            link.post, link.comment_id, link.checksum = post, created.pk, checksum
+            link.save()
+            continue
+        new_links.append(
+            LegacyLink(
+                source=source,
+                kind=LegacyLink.Kind.COMMENT,
+                source_id=comment.source_id,
+                post=post,
+                comment_id=created.pk,
+                checksum=checksum,
+            )
+        )
+    LegacyLink.objects.bulk_create(new_links)
+
+
+def command_output(command, summary, *, dry_run):
+    for line in summary.lines(dry_run=dry_run):
+        command.stdout.write(line)
+
+
+def is_terminal(stream):
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def add_arguments(parser):
+    parser.add_argument("export", help="The export file (XML).")
+    parser.add_argument("--author", help="Username of the posts' author (default: the first superuser). Must exist.")
+    parser.add_argument(
+        "--theme", help='Slug of an existing theme for the posts (default: an "Imported" theme, created).'
+    )
+    parser.add_argument("--dry-run", action="store_true", help="Report what would happen; write nothing.")
+
+
+def handle(command, parse, source, options):
+    """The body of both commands: parse, check, import, report. ImportFailed -> CommandError."""
+    from django.contrib.auth import get_user_model
+    from django.core.management.base import CommandError
+
+    from blog.models import Theme
+
+    User = get_user_model()
+    if options.get("author"):
+        author = User.objects.filter(username=options["author"]).first()
+        if author is None:
+            raise CommandError(f"No user named {options['author']!r}: create it first, or pass another --author.")
+    else:
+        author = User.objects.filter(is_superuser=True).order_by("pk").first()
+        if author is None:
+            raise CommandError("No superuser to be the posts' author: pass --author USERNAME.")
+    theme = None
+    if options.get("theme"):
+        theme = Theme.objects.filter(slug=options["theme"]).first()
+        if theme is None:
+            raise CommandError(f"No theme with the slug {options['theme']!r}.")
+    try:
+        parsed = parse(options["export"])
+    except ImportFailed as error:
+        raise CommandError(str(error)) from None
+    dry_run = options.get("dry_run", False)
+    progress = Progress(command.stdout, len(parsed.posts), enabled=is_terminal(command.stdout))
+    try:
+        with transaction.atomic() if dry_run else nullcontext():
+            if theme is None:
+                theme, _ = Theme.objects.get_or_create(
+                    slug="imported", defaults={"name": "Imported", "description": "Posts imported from the old blog."}
+                )
+            summary = run_import(parsed, source=source, author=author, theme=theme, dry_run=dry_run, progress=progress)
+            if dry_run:
+                transaction.set_rollback(True)
+    except ImportFailed as error:
+        raise CommandError(str(error)) from None
+    command_output(command, summary, dry_run=dry_run)
+    return summary

@@ -1,0 +1,154 @@
+"""WordPress's export (WXR: RSS 2.0 with the wp: namespace) -> common.Parsed.
+
+Items with wp:post_type "post" are imported (pages, attachments and menu items are
+reported as skipped); wp:status publish -> published, future -> published at its future
+time (scheduled), draft -> draft, anything else (private, pending, trash) is skipped.
+Categories with domain "post_tag" or "category" become tags. Comments (wp:comment) keep
+their thread through wp:comment_parent; wp:comment_approved "1" -> published, "0" -> held,
+"spam" -> spam, "trash" -> skipped. Pingbacks and trackbacks are skipped. Dates are the
+*_gmt ones. The content (HTML with blank-line paragraphs) is kept as the body (see common.py).
+"""
+
+import datetime
+import re
+from urllib.parse import unquote
+
+from blog.models import Post
+
+from .common import CommentData, ImportFailed, Parsed, PostData, load_xml, local_name, path_of
+
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+_WP_NAMESPACE = re.compile(r"^\{(http://wordpress\.org/export/1\.[0-9]+/)\}")
+COMMENT_STATES = {"1": "published", "approve": "published", "0": "held", "hold": "held", "spam": "spam"}
+TAG_DOMAINS = {"post_tag", "category"}
+
+
+def _wp_namespace(channel):
+    for element in channel.iter():
+        match = _WP_NAMESPACE.match(element.tag)
+        if match:
+            return "{" + match.group(1) + "}"
+    return None
+
+
+def _date(value, label, element, *, required):
+    value = (value or "").strip()
+    if not value or value.startswith("0000-00-00"):
+        if required:
+            raise ImportFailed(f"{label}: missing <{element}>.")
+        return None
+    try:
+        return datetime.datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=datetime.UTC)
+    except ValueError:
+        raise ImportFailed(f"{label}: <{element}> is not a date: {value!r}.") from None
+
+
+def parse(path):
+    root = load_xml(path)
+    channel = root.find("channel") if root.tag == "rss" else None
+    if channel is None:
+        raise ImportFailed(
+            f"{path}: not a WordPress export: the root element is <{local_name(root.tag)}>, "
+            "expected <rss> with a <channel>."
+        )
+    wp = _wp_namespace(channel)
+    if wp is None or channel.find(wp + "wxr_version") is None:
+        raise ImportFailed(f"{path}: not a WordPress export: no <wp:wxr_version> in the channel.")
+
+    def text(element, name):
+        return (element.findtext(name) or "").strip()
+
+    authors = {}
+    for author in channel.findall(wp + "author"):
+        login = text(author, wp + "author_login")
+        email = text(author, wp + "author_email").lower()
+        user_id = text(author, wp + "author_id")
+        authors[login] = frozenset(x for x in (email and "email:" + email, user_id and "wpuser:" + user_id) if x)
+
+    posts, skipped, seen = [], [], set()
+    for number, item in enumerate(channel.findall("item"), 1):
+        post_id = text(item, wp + "post_id")
+        label = f"entry {number} (id {post_id or '?'})"
+        if not post_id.isdigit():
+            raise ImportFailed(f"{label}: missing or bad <wp:post_id>.")
+        if post_id in seen:
+            raise ImportFailed(f"{label}: <wp:post_id> {post_id} appears twice.")
+        seen.add(post_id)
+        post_type = text(item, wp + "post_type") or "post"
+        if post_type != "post":
+            skipped.append(("posts", label, f"post type {post_type!r} is not imported"))
+            continue
+        status = text(item, wp + "status")
+        if status not in ("publish", "future", "draft"):
+            skipped.append(("posts", label, f"status {status or 'missing'!r} is not imported"))
+            continue
+        published_at = _date(text(item, wp + "post_date_gmt"), label, "wp:post_date_gmt", required=False)
+        if published_at is None and status != "draft":
+            published_at = _date(text(item, wp + "post_date"), label, "wp:post_date_gmt", required=True)
+        content = item.find(CONTENT + "encoded")
+        if content is None:
+            raise ImportFailed(f"{label}: missing <content:encoded>.")
+        tags = [
+            (category.text or "").strip()
+            for category in item.findall("category")
+            if category.get("domain") in TAG_DOMAINS and (category.text or "").strip()
+        ]
+        tags = [t for t in tags if t.lower() != "uncategorized"]
+        post = PostData(
+            source_id=post_id,
+            label=label,
+            title=text(item, "title") or "Untitled",
+            body=(content.text or "").strip() + "\n",
+            status=Post.Status.DRAFT if status == "draft" else Post.Status.PUBLISHED,
+            published_at=None if status == "draft" else published_at,
+            tags=list(dict.fromkeys(tags)),
+            slug=unquote(text(item, wp + "post_name")),
+            old_path="" if status == "draft" else path_of(text(item, "link")),
+            identities=authors.get(text(item, DC + "creator"), frozenset()),
+        )
+        for c_number, element in enumerate(item.findall(wp + "comment"), 1):
+            post.comments.append(_comment(element, wp, f"{label}, comment {c_number}"))
+        posts.append(post)
+    return Parsed(posts=posts, skipped=skipped)
+
+
+def _comment(element, wp, label):
+    def text(name):
+        return (element.findtext(wp + name) or "").strip()
+
+    comment_id = text("comment_id")
+    if not comment_id.isdigit():
+        raise ImportFailed(f"{label}: missing or bad <wp:comment_id>.")
+    label = f"{label} (id {comment_id})"
+    parent = text("comment_parent")
+    approved = text("comment_approved")
+    kind = text("comment_type")
+    skip = ""
+    if approved == "trash":
+        skip = "in WordPress's trash"
+    elif kind in ("pingback", "trackback"):
+        skip = f"{kind}s are not imported"
+    elif approved not in COMMENT_STATES:
+        raise ImportFailed(f"{label}: unknown <wp:comment_approved> {approved!r}.")
+    email = text("comment_author_email").lower()
+    user_id = text("comment_user_id")
+    content = (element.findtext(wp + "comment_content") or "").strip()
+    if not content and not skip:
+        skip = "empty"
+    return CommentData(
+        source_id=comment_id,
+        parent_source_id=parent if parent and parent != "0" else None,
+        author_name=text("comment_author"),
+        author_email=email,
+        author_url=text("comment_author_url"),
+        ip=text("comment_author_IP") or None,
+        submitted=_date(text("comment_date_gmt"), label, "wp:comment_date_gmt", required=False)
+        or _date(text("comment_date"), label, "wp:comment_date_gmt", required=True),
+        text=content,
+        state=COMMENT_STATES.get(approved, "published"),
+        identities=frozenset(
+            x for x in (email and "email:" + email, user_id not in ("", "0") and "wpuser:" + user_id) if x
+        ),
+        skip=skip,
+    )
