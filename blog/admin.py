@@ -175,9 +175,7 @@ class TagAdmin(admin.ModelAdmin):
                 through = Post.tags.through
                 post_ids = set(through.objects.filter(tag__in=merged).values_list("post_id", flat=True))
                 existing = set(through.objects.filter(tag=target).values_list("post_id", flat=True))
-                through.objects.bulk_create(
-                    [through(post_id=pid, tag_id=target.pk) for pid in post_ids - existing]
-                )
+                through.objects.bulk_create([through(post_id=pid, tag_id=target.pk) for pid in post_ids - existing])
                 Tag.objects.filter(pk__in=[t.pk for t in merged]).delete()
             names = format_html_join(", ", "“{}”", ((t.name,) for t in merged))
             self.message_user(

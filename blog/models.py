@@ -104,16 +104,13 @@ class Post(models.Model):
     )
     body = models.TextField(help_text="Markdown. Headings start at ## (the title is the page's heading).")
     body_html = models.TextField(blank=True, editable=False, help_text="Rendered from the body on save.")
-    excerpt = models.TextField(
-        blank=True, editable=False, help_text="The summary, or the body's first words."
-    )
+    excerpt = models.TextField(blank=True, editable=False, help_text="The summary, or the body's first words.")
     word_count = models.PositiveIntegerField(default=0, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="A future time schedules the post: it goes live by itself then. "
-        "Empty when publishing means now.",
+        help_text="A future time schedules the post: it goes live by itself then. Empty when publishing means now.",
     )
     allow_comments = models.BooleanField(default=True)
     pinned = models.ManyToManyField(
@@ -154,9 +151,7 @@ class Post(models.Model):
 
     def get_absolute_url(self):
         date = self.url_date
-        return reverse(
-            "blog:post_detail", kwargs={"year": date.year, "month": f"{date.month:02d}", "slug": self.slug}
-        )
+        return reverse("blog:post_detail", kwargs={"year": date.year, "month": f"{date.month:02d}", "slug": self.slug})
 
     def clean(self):
         try:
@@ -181,9 +176,7 @@ class Post(models.Model):
 
     @property
     def is_scheduled(self):
-        return (
-            self.status == self.Status.PUBLISHED and self.published_at and self.published_at > timezone.now()
-        )
+        return self.status == self.Status.PUBLISHED and self.published_at and self.published_at > timezone.now()
 
     @property
     def reading_minutes(self):

@@ -76,16 +76,12 @@ def adjacent_posts(post):
         return None, None
     public = Post.objects.published().defer("body", "body_html")
     previous = (
-        public.filter(
-            Q(published_at__lt=post.published_at) | Q(published_at=post.published_at, pk__lt=post.pk)
-        )
+        public.filter(Q(published_at__lt=post.published_at) | Q(published_at=post.published_at, pk__lt=post.pk))
         .order_by("-published_at", "-pk")
         .first()
     )
     following = (
-        public.filter(
-            Q(published_at__gt=post.published_at) | Q(published_at=post.published_at, pk__gt=post.pk)
-        )
+        public.filter(Q(published_at__gt=post.published_at) | Q(published_at=post.published_at, pk__gt=post.pk))
         .order_by("published_at", "pk")
         .first()
     )
@@ -102,9 +98,9 @@ def tags_with_counts():
 
 
 def themes_with_counts():
-    return Theme.objects.annotate(
-        num_posts=Count("posts", filter=Q(posts__in=Post.objects.published()))
-    ).order_by("name")
+    return Theme.objects.annotate(num_posts=Count("posts", filter=Q(posts__in=Post.objects.published()))).order_by(
+        "name"
+    )
 
 
 def related_tags(tag, *, limit=10):
@@ -165,13 +161,9 @@ def search_posts(terms):
     queryset = Post.objects.published()
     title_hits = []
     for term in terms:
-        queryset = queryset.filter(
-            Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term)
-        )
+        queryset = queryset.filter(Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term))
         title_hits.append(When(title__icontains=term, then=Value(1)))
-    title_score = sum(
-        (Case(hit, default=Value(0), output_field=IntegerField()) for hit in title_hits), Value(0)
-    )
+    title_score = sum((Case(hit, default=Value(0), output_field=IntegerField()) for hit in title_hits), Value(0))
     return queryset.annotate(title_score=title_score).order_by("-title_score", "-published_at", "-pk")
 
 

@@ -11,9 +11,7 @@ class PostSitemap(Sitemap):
 
     def items(self):
         return (
-            Post.objects.published()
-            .only("slug", "published_at", "updated_at", "created_at")
-            .order_by("-published_at")
+            Post.objects.published().only("slug", "published_at", "updated_at", "created_at").order_by("-published_at")
         )
 
     def lastmod(self, post):

@@ -31,11 +31,7 @@ class PostDetailView(DetailView):
     template_name = "blog/post_detail.html"
 
     def get_queryset(self):
-        return (
-            Post.objects.visible_to(self.request.user)
-            .select_related("theme", "author")
-            .prefetch_related("tags")
-        )
+        return Post.objects.visible_to(self.request.user).select_related("theme", "author").prefetch_related("tags")
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -101,9 +97,7 @@ class TagDetailView(PublicPostsMixin, ListView):
         return super().get_queryset().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            tag=self.tag, related_tags=list(selectors.related_tags(self.tag)), **kwargs
-        )
+        return super().get_context_data(tag=self.tag, related_tags=list(selectors.related_tags(self.tag)), **kwargs)
 
 
 class ArchiveIndexView(TemplateView):

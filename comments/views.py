@@ -285,8 +285,6 @@ def unsubscribe(request, token):
     return render(request, "comments/unsubscribed.html", {"email": email})
 
 
-
-
 def locate(request, pk):
     """A comment's permalink: redirect to the page of the thread that shows it."""
     from .selectors import page_of

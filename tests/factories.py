@@ -134,9 +134,7 @@ def bulk_thread(post, count, *, replies_per_root=0):
             is_public=True,
         )
 
-    roots = Comment.objects.bulk_create(
-        base(n, "Reader", f"Comment number {n}", 2 * (count - n)) for n in range(count)
-    )
+    roots = Comment.objects.bulk_create(base(n, "Reader", f"Comment number {n}", 2 * (count - n)) for n in range(count))
     replies = Comment.objects.bulk_create(
         base(k, "Replier", f"Reply {k} to {root.pk}", 2 * (count - i) - 1)
         for i, root in enumerate(roots)
@@ -155,9 +153,7 @@ def bulk_thread(post, count, *, replies_per_root=0):
             rows,
         )
     Moderation.objects.bulk_create(
-        Moderation(
-            comment_id=c.pk, state=State.PUBLISHED, reason=Reason.SEEDED, body_html=f"<p>{c.comment}</p>"
-        )
+        Moderation(comment_id=c.pk, state=State.PUBLISHED, reason=Reason.SEEDED, body_html=f"<p>{c.comment}</p>")
         for c in [*roots, *replies]
     )
     return roots, replies

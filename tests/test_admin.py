@@ -236,9 +236,7 @@ def test_duplicate_slug_is_a_form_error(staff_client, staff, theme):
 
 
 def test_change_page_shows_the_sanitized_rendered_preview(staff_client, theme):
-    post = DraftFactory(
-        theme=theme, body="Be **bold**.\n\n<script>alert('x')</script>\n\n[x](javascript:alert(1))"
-    )
+    post = DraftFactory(theme=theme, body="Be **bold**.\n\n<script>alert('x')</script>\n\n[x](javascript:alert(1))")
 
     response = staff_client.get(change_url(post))
 
@@ -462,9 +460,7 @@ CHANGELIST_MAX_QUERIES = 10
 
 
 @pytest.mark.parametrize("count", [5, 30])
-def test_changelist_runs_a_bounded_number_of_queries(
-    staff_client, staff, theme, django_assert_max_num_queries, count
-):
+def test_changelist_runs_a_bounded_number_of_queries(staff_client, staff, theme, django_assert_max_num_queries, count):
     tags = [TagFactory(name=f"tag {n}") for n in range(4)]
     bulk_posts(count, theme=theme, author=staff, tags_for=lambda n: tags[: n % 4])
 

@@ -78,7 +78,7 @@ def test_post_page_shows_body_meta_reading_time_and_neighbours(client, blog):
     assert 'href="/themes/social-media/"' in html and 'href="/tags/linkedin/"' in html
     assert re.search(r'rel="prev" href="[^"]+">.*Ask for referrals early', html)
     assert re.search(r'rel="next" href="[^"]+">.*Interview follow-ups', html)
-    assert "<h2 id=\"relevant-discussions\">Relevant Discussions</h2>" in html
+    assert '<h2 id="relevant-discussions">Relevant Discussions</h2>' in html
     discussions = html.split("Relevant Discussions</h2>")[1].split("</section>")[0]
     assert "Ask for referrals early" in discussions and "referrals" in discussions
 
@@ -181,9 +181,7 @@ def test_page_titles_differ(client, blog):
 
 @pytest.mark.parametrize("path", ["/", "/tags/referrals/", "/themes/networking/", "/search/?q=post"])
 def test_list_pages_run_a_fixed_number_of_queries(client, blog, path, django_assert_max_num_queries):
-    bulk_posts(
-        40, theme=blog["networking"], author=blog["old"].author, tags_for=lambda n: [blog["referrals"]]
-    )
+    bulk_posts(40, theme=blog["networking"], author=blog["old"].author, tags_for=lambda n: [blog["referrals"]])
     with django_assert_max_num_queries(6):
         assert client.get(path).status_code == 200
 

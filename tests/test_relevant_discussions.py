@@ -98,9 +98,7 @@ def test_post_without_tags_or_pins_has_none():
 def test_fixed_number_of_queries_whatever_the_size(n_posts, tags, django_assert_max_num_queries, client):
     net, ref, li, iv = tags
     post = PostFactory(title="Base", tags=[net, ref, li])
-    bulk_posts(
-        n_posts, theme=post.theme, author=post.author, tags_for=lambda n: [tags[n % 4], tags[(n + 1) % 4]]
-    )
+    bulk_posts(n_posts, theme=post.theme, author=post.author, tags_for=lambda n: [tags[n % 4], tags[(n + 1) % 4]])
     for position in range(3):
         pin(post, PostFactory(title=f"Pinned {position}"), position)
     fresh = type(post).objects.prefetch_related("tags").get(pk=post.pk)

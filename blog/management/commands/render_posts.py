@@ -29,9 +29,7 @@ class Command(BaseCommand):
             if len(batch) >= batch_size:
                 changed += self._save(batch, fields)
         changed += self._save(batch, fields)
-        self.stdout.write(
-            self.style.SUCCESS(f"Re-rendered {changed} post(s); {failed} could not be rendered.")
-        )
+        self.stdout.write(self.style.SUCCESS(f"Re-rendered {changed} post(s); {failed} could not be rendered."))
 
     @staticmethod
     def _save(batch, fields):
