@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1:8000
 SECRET_KEY_FILE := .secret_key
 export DJANGO_SECRET_KEY ?= $(shell test -f $(SECRET_KEY_FILE) || $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $(SECRET_KEY_FILE); cat $(SECRET_KEY_FILE))
 
-.PHONY: run serve test lint install install-dev migrate seed clean
+.PHONY: run serve test lint install install-dev migrate seed clean chromium screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,8 +42,29 @@ serve: install
 	DJANGO_DEBUG=0 DJANGO_STATIC_MANIFEST=1 $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=0 DJANGO_STATIC_MANIFEST=1 exec $(BIN)/gunicorn config.wsgi -c config/gunicorn.conf.py
 
-test: install-dev
+# Browser tests (tests/e2e) drive Debian's Chromium: installed here when missing and run as root
+# (otherwise they skip, saying so). axe-core, for their accessibility checks, comes from npm when
+# npm exists (otherwise those checks skip).
+CHROMIUM := /usr/bin/chromium
+E2E := tests/e2e
+
+chromium:
+	@if [ ! -x $(CHROMIUM) ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing chromium (apt-get) for the browser tests"; \
+	  apt-get update -qq && apt-get install -y -qq chromium >/dev/null || echo "apt-get install chromium failed: the browser tests will skip"; \
+	fi
+
+$(E2E)/node_modules/.installed: $(E2E)/package.json $(E2E)/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  (cd $(E2E) && npm ci --no-audit --no-fund --silent) && touch $@ || echo "npm ci failed: the accessibility tests will skip"; \
+	else echo "npm not found: the accessibility tests (axe-core) will skip"; fi
+
+test: install-dev chromium $(E2E)/node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# docs/screenshots/*.png from the demo blog, served on a free port (scripts/screenshots.py).
+screenshots: install-dev chromium
+	$(BIN)/python scripts/screenshots.py
 
 lint: install-dev
 	$(BIN)/ruff check .

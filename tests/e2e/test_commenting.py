@@ -1,0 +1,158 @@
+"""Comment, moderate, reply (with and without JavaScript), report, fix a refused comment, keyboard only."""
+
+import re
+
+import pytest
+
+from .support import AUTHOR_PASSWORD, expect
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+SAM = {"Name": "Sam Reader", "Email": "sam@example.com"}
+
+
+def fill_fields(form, fields):
+    for label, value in fields.items():
+        form.get_by_label(label, exact=True).fill(value)
+
+
+def log_in_to_the_admin(page, username="author"):
+    page.goto("/admin/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(AUTHOR_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("#site-name")).to_be_visible()
+
+
+def test_first_comment_is_held_approved_in_the_admin_then_public(new_context, site):
+    post = site["post"]
+    reader = new_context().new_page()
+    reader.goto(post.get_absolute_url())
+    form = reader.locator("#comments > .comment-form")
+    fill_fields(form, {"Name": "Lee Newcomer", "Email": "lee@example.com", "Comment": "I tried this on *Monday*."})
+    form.get_by_role("button", name="Post comment").click()
+
+    expect(reader.locator(".notices")).to_contain_text("awaiting moderation")
+    mine = reader.locator(".comment.pending", has_text="I tried this on Monday.")
+    expect(mine).to_be_visible()
+    expect(mine.locator(".pending-note")).to_have_text("Awaiting moderation: only you can see this comment.")
+    expect(mine.locator("em")).to_have_text("Monday")
+
+    stranger = new_context().new_page()
+    stranger.goto(post.get_absolute_url())
+    expect(stranger.locator(".comment-thread")).to_be_visible()
+    expect(stranger.get_by_text("I tried this on Monday.")).to_have_count(0)
+
+    admin = new_context().new_page()
+    log_in_to_the_admin(admin)
+    admin.get_by_role("link", name="1 comment awaiting moderation").click()
+    expect(admin).to_have_title(re.compile(r"^Select comment to change"))
+    expect(admin.locator(".breadcrumbs")).to_contain_text("Moderation queue")
+    row = admin.locator("#result_list tbody tr", has_text="I tried this on")
+    expect(row).to_have_count(1)
+    row.locator("input.action-select").check()
+    admin.locator("select[name=action]").select_option(label="Approve selected comments")
+    admin.get_by_role("button", name="Go").click()
+    expect(admin.locator(".messagelist")).to_contain_text("pprove")
+    expect(admin.locator("#result_list tbody tr", has_text="I tried this on")).to_have_count(0)
+
+    everyone = new_context().new_page()
+    everyone.goto(post.get_absolute_url())
+    published = everyone.locator(".comment", has_text="I tried this on Monday.")
+    expect(published).to_be_visible()
+    expect(published.locator(".pending-note")).to_have_count(0)
+    expect(everyone.locator("#comments-heading")).to_have_text("3 comments")
+
+
+def test_reply_with_javascript_opens_the_form_under_the_comment(page, site):
+    answer = site["answer"]
+    page.goto(site["post"].get_absolute_url())
+    thread_item = page.locator(f"#c{answer.pk}")
+    expect(thread_item.locator(".badge")).to_have_text("Author")
+    thread_item.get_by_role("link", name="Reply to Ada Writer").click()
+
+    inline = thread_item.locator(":scope > .comment-form")
+    expect(inline).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/knock-on-doors/$"))  # no navigation
+    expect(inline.get_by_label("Comment", exact=True)).to_be_focused()
+    fill_fields(inline, {**SAM, "Comment": "I said I had read their annual report."})
+    inline.get_by_role("button", name="Post comment").click()
+
+    expect(page).to_have_url(re.compile(r"#c\d+$"))
+    reply = thread_item.locator(".replies .comment", has_text="I said I had read their annual report.")
+    expect(reply).to_be_visible()
+    expect(reply.locator(".pending-note")).to_have_count(0)  # Sam has a published comment already
+
+
+def test_reply_without_javascript_goes_to_the_reply_page(new_context, site):
+    answer = site["answer"]
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto(site["post"].get_absolute_url())
+    page.locator(f"#c{answer.pk}").get_by_role("link", name="Reply to Ada Writer").click()
+
+    expect(page).to_have_url(re.compile(rf"/comments/reply/{answer.pk}/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reply to Ada Writer")
+    expect(page.locator(".replying-to")).to_contain_text("Glad to hear it, Sam.")
+    form = page.locator(".comment-form")
+    fill_fields(form, {**SAM, "Comment": "Mostly I listened, no JavaScript needed."})
+    form.get_by_role("button", name="Post comment").click()
+
+    expect(page).to_have_url(re.compile(r"/knock-on-doors/#c\d+$"))
+    reply = page.locator(f"#c{answer.pk} .replies .comment", has_text="Mostly I listened")
+    expect(reply).to_be_visible()
+
+
+def test_a_reader_reports_a_comment(page, site):
+    first = site["first"]
+    page.goto(site["post"].get_absolute_url())
+    page.locator(f"#c{first.pk} > article").get_by_role("button", name="Report").click()
+    expect(page.locator(".notices")).to_have_text("Thank you for the report. A moderator will look at the comment.")
+    page.locator(f"#c{first.pk} > article").get_by_role("button", name="Report").click()
+    expect(page.locator(".notices")).to_have_text("You have already reported this comment.")
+
+
+def test_a_refused_comment_comes_back_with_the_text_and_the_reason(page, site):
+    page.goto(site["post"].get_absolute_url())
+    form = page.locator("#comments > .comment-form")
+    fill_fields(form, {"Name": "Lee Newcomer", "Email": "lee@example.com"})
+    too_long = "x" * 3001
+    # The textarea's maxlength stops typing at 3,000; a script (or an old browser) does not stop.
+    page.eval_on_selector("#comments > .comment-form textarea", "(el, text) => { el.value = text; }", too_long)
+    form.get_by_role("button", name="Post comment").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your comment")
+    expect(page.get_by_role("alert").first).to_have_text("Please fix the marked fields.")
+    expect(page.locator(".field-error")).to_contain_text("3000")
+    expect(page.get_by_label("Comment", exact=True)).to_have_value(too_long)
+    # A screen reader announces the error with the field.
+    expect(page.get_by_label("Comment", exact=True)).to_have_accessible_description(re.compile("3000"))
+    expect(page.get_by_label("Name", exact=True)).to_have_value("Lee Newcomer")
+
+
+def tab_to(page, selector, limit=80):
+    """Press Tab until the focused element matches `selector`; the elements passed on the way."""
+    passed = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return passed
+        passed.append(page.evaluate("() => document.activeElement.outerHTML.slice(0, 80)"))
+    raise AssertionError(f"{selector} not reached with Tab; focus went through {passed[-10:]}")
+
+
+def test_keyboard_only_comment(page, site):
+    page.goto(site["post"].get_absolute_url())
+    tab_to(page, "#comments > .comment-form input[name=name]")
+    page.keyboard.type("Kim Keys")
+    page.keyboard.press("Tab")
+    page.keyboard.type("kim@example.com")
+    page.keyboard.press("Tab")  # website
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.name") == "comment"
+    page.keyboard.type("Typed without a mouse.")
+    passed = tab_to(page, "#comments > .comment-form button[name=post]")
+    assert not any("honeypot" in element for element in passed), passed
+    page.keyboard.press("Enter")
+
+    expect(page.locator(".notices")).to_contain_text("awaiting moderation")
+    expect(page.locator(".comment.pending", has_text="Typed without a mouse.")).to_be_visible()
