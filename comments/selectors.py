@@ -1,6 +1,7 @@
 """Comment reads for pages: a whole thread page from one query, counts for a list in one."""
 
 import math
+from collections import namedtuple
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -32,9 +33,14 @@ def _visible(pending_ids):
     return condition
 
 
+CommentRow = namedtuple(
+    "CommentRow", ["pk", "user_name", "user_url", "user_email", "user_id", "submit_date", "parent_id", "level"]
+)
+
+
 @dataclass
 class Node:
-    comment: XtdComment
+    comment: CommentRow  # what a thread shows of an XtdComment
     state: str
     body_html: str
     is_author: bool = False
@@ -127,35 +133,23 @@ def thread_page(post, *, page=None, pending_ids=()):
     num_pages = max(1, math.ceil(len(threads) / per_page()))
     number = num_pages if page is None else min(max(1, page), num_pages)
     page_threads = threads[(number - 1) * per_page() : number * per_page()]
+    fields = ["pk", "user_name", "user_url", "user_email", "user_id", "submit_date", "parent_id", "level"]
     rows = (
         post_comments(post)
         .filter(_visible(pending_ids))
-        .select_related("moderation")
-        .only(
-            "pk",
-            "user_name",
-            "user_url",
-            "user_id",
-            "submit_date",
-            "thread_id",
-            "parent_id",
-            "level",
-            "order",
-            "comment",
-            "moderation__state",
-            "moderation__body_html",
-            *(["user_email"] if getattr(settings, "COMMENTS_GRAVATAR", False) else []),
-        )
         .order_by("thread_id", "order")
+        # Plain rows, not model instances: building 2 objects per comment was a third of the page.
+        .values_list(*fields, "moderation__state", "moderation__body_html", named=False)
     )
     if num_pages > 1:
         rows = rows.filter(thread_id__in=page_threads)
     roots, by_pk = [], {}
-    for comment in rows:
+    for *values, state, body_html in rows:
+        comment = CommentRow(*values)
         node = Node(
             comment=comment,
-            state=comment.moderation.state,
-            body_html=comment.moderation.body_html,
+            state=state,
+            body_html=body_html,
             is_author=comment.user_id is not None and comment.user_id == post.author_id,
         )
         by_pk[comment.pk] = node

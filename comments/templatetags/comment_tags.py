@@ -1,4 +1,3 @@
-import hashlib
 
 from django import template
 from django.conf import settings
@@ -54,13 +53,20 @@ def get_item(mapping, key):
     return (mapping or {}).get(key, 0)
 
 
-@register.filter
-def initials(name):
-    parts = [part for part in (name or "").split() if part[:1].isalnum()]
-    letters = "".join(part[0] for part in parts[:2]).upper()
-    return letters or "?"
+@register.simple_tag(takes_context=True)
+def comment_thread(context):
+    """The thread of the section's context, drawn by comments.rendering (see its docstring)."""
+    from django.middleware.csrf import get_token
 
+    from ..rendering import thread_html
 
-@register.filter
-def gravatar_hash(email):
-    return hashlib.sha256((email or "").strip().lower().encode()).hexdigest()
+    user = context.get("user")
+    signed_in = bool(user and user.is_authenticated)
+    return thread_html(
+        context["thread"],
+        actions=bool(context.get("form")),
+        gravatar=context.get("gravatar", False),
+        reply_base=context["reply_base"],
+        report_base=context["report_base"],
+        csrf_token=get_token(context["request"]) if signed_in else None,
+    )
