@@ -16,7 +16,7 @@ WORDS_PER_MINUTE = 220
 
 def unique_slug(instance, value, *, max_length=200):
     """A slug for `value` that no other row of the instance's model uses ("title", "title-2", ...)."""
-    base = slugify(value)[: max_length - 8].strip("-") or "post"
+    base = slugify(value)[: max_length - 8].strip("-") or type(instance).__name__.lower()
     others = type(instance)._default_manager.exclude(pk=instance.pk)
     taken = set(others.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, n = base, 2

@@ -43,10 +43,9 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.db import transaction
-from django.utils.text import slugify
 
 from blog.markup import MarkupRejected, MarkupTooLong
-from blog.models import LegacyLink, Post, Tag
+from blog.models import LegacyLink, Post, Tag, unique_slug
 
 __all__ = ["ImportFailed", "PostData", "CommentData", "Parsed", "Summary", "load_xml", "run_import"]
 
@@ -229,12 +228,7 @@ class _Tags:
 
     @staticmethod
     def _slug(name):
-        base = slugify(name)[:52].strip("-") or "tag"
-        taken = set(Tag.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-        slug, n = base, 2
-        while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
-        return slug
+        return unique_slug(Tag(), name, max_length=60)
 
     def commit(self):
         for key, tag in self.pending.items():
@@ -290,7 +284,7 @@ def _import_post(data, *, source, author, theme, tags, summary):
     values = {"title": data.title[:200], "body": data.body, "status": data.status, "published_at": data.published_at}
     if post is None:
         post = Post(author=author, theme=theme, **values)
-        post.slug = _unique_post_slug(data.slug or data.title)
+        post.slug = unique_slug(post, data.slug or data.title)
         post.save()
         post.tags.set(tag_objects)
         summary.count("posts", "created")
@@ -308,15 +302,6 @@ def _import_post(data, *, source, author, theme, tags, summary):
         link.post, link.checksum, link.old_path = post, checksum, data.old_path[:500]
         link.save()
     return post
-
-
-def _unique_post_slug(value):
-    base = slugify(value)[:192].strip("-") or "post"
-    taken = set(Post.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 def _in_thread_order(comments):
