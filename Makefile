@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1:8000
 SECRET_KEY_FILE := .secret_key
 export DJANGO_SECRET_KEY ?= $(shell test -f $(SECRET_KEY_FILE) || $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $(SECRET_KEY_FILE); cat $(SECRET_KEY_FILE))
 
-.PHONY: run serve test lint install install-dev migrate seed clean chromium screenshots
+.PHONY: run serve test bench lint install install-dev migrate seed clean chromium screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,10 @@ test: install-dev chromium $(E2E)/node_modules/.installed
 # docs/screenshots/*.png from the demo blog, served on a free port (scripts/screenshots.py).
 screenshots: install-dev chromium
 	$(BIN)/python scripts/screenshots.py
+
+# Benchmarks (bench/): prints the tables and writes docs/benchmarks.md.
+bench: install-dev
+	$(BIN)/python bench/run_all.py
 
 lint: install-dev
 	$(BIN)/ruff check .

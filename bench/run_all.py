@@ -1,0 +1,62 @@
+"""Run every benchmark in bench/ and write their tables to docs/benchmarks.md.
+
+Run: make bench   (or python bench/run_all.py). Each script runs in its own process and
+prints Markdown; this adds the date, the machine (cores, memory) and the commands.
+The machines are shared and noisy: the scripts report medians of repeated runs, and
+compare side by side in the same run (e.g. our thread vs xtd's stock tag).
+"""
+
+import datetime
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPTS = [
+    ("Comment threads and posting", "bench/comments_bench.py"),
+    ("Markdown rendering", "bench/markup_bench.py"),
+]
+
+
+def memory():
+    try:
+        with open("/proc/meminfo") as meminfo:
+            kib = int(meminfo.readline().split()[1])
+        return f"{kib / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        return "unknown"
+
+
+def main():
+    env = {**os.environ, "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-only-not-secret")}
+    sections = []
+    for title, script in SCRIPTS:
+        print(f"== {title}: python {script}", flush=True)
+        result = subprocess.run(  # noqa: S603 - our own scripts
+            [sys.executable, script], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+        )
+        table = "\n".join(line for line in result.stdout.splitlines() if not line.startswith("20"))
+        print(table)
+        if result.returncode:
+            print(result.stderr[-2000:], file=sys.stderr)
+        sections.append(f"## {title}\n\n`python {script}` (exit {result.returncode})\n\n{table}\n")
+    header = (
+        "# Benchmarks\n\n"
+        f"Run {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC with `make bench` on "
+        f"{platform.machine()}, {os.cpu_count()} cores, {memory()} memory, Python {platform.python_version()}, "
+        f"database {os.environ.get('DATABASE_URL', 'SQLite (default)').split('@')[-1]}.\n"
+        "Medians of repeated runs; compare ratios measured side by side, not absolute times across runs.\n\n"
+        "Not yet here (issue 5): throughput against gunicorn with wrk, growth to 100,000 posts on PostgreSQL.\n"
+        "`python bench/import_bench.py` (1,000 posts, 20,000 comments) and `python bench/explain.py`\n"
+        "(query plans, with DATABASE_URL on PostgreSQL) run on their own.\n\n"
+    )
+    out = ROOT / "docs" / "benchmarks.md"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(header + "\n".join(sections))
+    print(f"wrote {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
