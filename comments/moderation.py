@@ -245,7 +245,8 @@ def _change(comments, state, *, by, reason=Reason.MODERATOR, only_from=None):
 def approve(comments, *, by=None):
     """Publish held (or reported, or spam) comments; their followers hear about them.
 
-    A comment held after reader reports was published, and announced, before: not again.
+    A comment held after reader reports was published, and announced, before: not again;
+    its reports are settled, so it takes COMMENTS_REPORT_THRESHOLD new ones to hold it again.
     """
     announced = set(
         Moderation.objects.filter(comment_id__in=_ids(comments), reason=Reason.REPORTED).values_list(
@@ -253,6 +254,11 @@ def approve(comments, *, by=None):
         )
     )
     changed = _change(comments, State.PUBLISHED, by=by, only_from=[State.HELD, State.SPAM])
+    if announced & set(changed):
+        # A moderator looked and kept it: the reports are settled, new ones count from zero.
+        settled = announced & set(changed)
+        Report.objects.filter(comment_id__in=settled).delete()
+        Moderation.objects.filter(comment_id__in=settled).update(report_count=0)
     new = [pk for pk in changed if pk not in announced]
     if new:
         from .notifications import enqueue_followup_notifications

@@ -485,3 +485,18 @@ def test_signed_in_users_need_the_csrf_token(post):
     assert post_comment(browser, post, comment="no token", **same_site).status_code == 403
     response = post_comment(browser, post, comment="with token", csrfmiddlewaretoken=token, **same_site)
     assert response.status_code == 302
+
+
+def test_approving_a_reported_comment_settles_its_reports(post, known_reader, settings, staff):
+    from django.test import Client
+
+    settings.COMMENTS_REPORT_THRESHOLD = 2
+    comment = XtdComment.objects.get(comment="My first words.")
+    for _ in range(2):
+        Client().post(reverse("comments:report", args=[comment.pk]))
+    comment.moderation.refresh_from_db()
+    assert comment.moderation.state == State.HELD
+    moderation.approve([comment], by=staff)
+    Client().post(reverse("comments:report", args=[comment.pk]))  # one new report is not enough
+    comment.moderation.refresh_from_db()
+    assert (comment.moderation.state, comment.moderation.report_count) == (State.PUBLISHED, 1)

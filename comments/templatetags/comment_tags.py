@@ -1,4 +1,3 @@
-
 from django import template
 from django.conf import settings
 from django.urls import reverse
