@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import cache_control
@@ -159,6 +159,3 @@ def server_error(request):
 
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render({"blog_title": settings.BLOG_TITLE}))
-
-
-__all__ = ["Http404"]

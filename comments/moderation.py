@@ -25,7 +25,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 from django_comments_xtd.moderation import XtdCommentModerator, moderator
@@ -300,7 +299,3 @@ def report(comment, *, reporter_key):
 def on_state_change(comment_ids, state):
     """What a change of state touches: the cached pages that show (or count) comments."""
     invalidate_pages("comment moderated")
-
-
-def published_filter(prefix=""):
-    return Q(**{f"{prefix}moderation__state": State.PUBLISHED})

@@ -26,19 +26,12 @@ def comment_section(context, post):
         "thread": thread,
         "closed": closed,
         "form": None if closed or not post.is_public else get_form()(post),
-        "max_level": _max_level(),
         "gravatar": getattr(settings, "COMMENTS_GRAVATAR", False),
         "messages": context.get("messages"),
         # URL prefixes reversed once, not twice per comment
         "reply_base": reverse("comments:reply", args=[0])[:-2],
         "report_base": reverse("comments:report", args=[0])[:-2],
     }
-
-
-def _max_level():
-    from ..views import _max_level as max_level
-
-    return max_level()
 
 
 @register.simple_tag
