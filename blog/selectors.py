@@ -4,6 +4,8 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.db.models.functions import ExtractYear, TruncMonth
 
@@ -19,16 +21,24 @@ class Discussion:
     pinned: bool
 
 
+# Relevant Discussions looks at the newest this-many public posts of each of a post's tags:
+# enough to cover every post of a tag on most blogs, and a bound on the work on a very large
+# one (where the newer of two equally related posts is preferred anyway).
+CANDIDATES_PER_TAG = 200
+
+
 def relevant_discussions(post, *, limit=None):
     """Pinned posts first (author's order), then published posts sharing tags with `post`.
 
     Ranked by the number of tags shared; ties go to the same theme, then to the newer post.
     Never `post` itself, never a post that is not public, no duplicates. Pinned posts are
     always shown; the tag-ranked ones fill the list up to `limit`
-    (default settings.BLOG_RELEVANT_DISCUSSIONS_LIMIT). Four queries at most.
+    (default settings.BLOG_RELEVANT_DISCUSSIONS_LIMIT). Candidates are the newest
+    CANDIDATES_PER_TAG public posts of each tag, so the cost stays flat as the blog grows.
+    Four queries at most.
     """
     limit = settings.BLOG_RELEVANT_DISCUSSIONS_LIMIT if limit is None else limit
-    tag_ids = {tag.pk for tag in post.tags.all()}  # free when the caller prefetched tags
+    tag_ids = sorted(tag.pk for tag in post.tags.all())  # free when the caller prefetched tags
     public = Post.objects.published()
     pinned = [
         pin.target
@@ -40,8 +50,12 @@ def relevant_discussions(post, *, limit=None):
     ranked = []
     room = limit - len(pinned)
     if tag_ids and room > 0:
+        newest_of_each_tag = Q()
+        for tag_id in tag_ids:
+            newest = public.filter(tags=tag_id).exclude(pk=post.pk).order_by("-published_at", "-pk")
+            newest_of_each_tag |= Q(pk__in=newest.values("pk")[:CANDIDATES_PER_TAG])
         ranked = list(
-            public.filter(tags__in=tag_ids)
+            public.filter(newest_of_each_tag, tags__in=tag_ids)
             .exclude(pk=post.pk)
             .exclude(pk__in=[p.pk for p in pinned])
             .annotate(
@@ -104,9 +118,14 @@ def themes_with_counts():
 
 
 def related_tags(tag, *, limit=10):
-    """Tags that most often appear on the same public posts as `tag`, with `together` counts."""
+    """Tags that most often appear on the same public posts as `tag`, with `together` counts.
+
+    Counted over the tag's newest CANDIDATES_PER_TAG public posts, so the cost stays flat
+    as the blog grows (and recent use weighs in, as readers of a tag page expect).
+    """
+    newest = Post.objects.published().filter(tags=tag).order_by("-published_at", "-pk")
     return (
-        Tag.objects.filter(posts__in=Post.objects.published().filter(tags=tag))
+        Tag.objects.filter(posts__in=newest.values("pk")[:CANDIDATES_PER_TAG])
         .exclude(pk=tag.pk)
         .annotate(together=Count("posts"))
         .order_by("-together", "name")[:limit]
@@ -154,16 +173,39 @@ def search_terms(query):
     return terms[:MAX_SEARCH_TERMS]
 
 
+# PostgreSQL full-text search: the same expression as the GIN index of migration 0005, so
+# that the index answers the query. Titles weigh most, then summaries, then bodies.
+SEARCH_CONFIG = "english"
+
+
+def post_search_vector():
+    return (
+        SearchVector("title", config=SEARCH_CONFIG, weight="A")
+        + SearchVector("summary", config=SEARCH_CONFIG, weight="B")
+        + SearchVector("body", config=SEARCH_CONFIG, weight="C")
+    )
+
+
 def search_posts(terms):
-    """Public posts containing every term in title, summary or body; title matches first."""
+    """Public posts matching every term (a word or a "quoted phrase"); title matches first.
+
+    On PostgreSQL, full-text search through an index (stemmed: "interviews" finds
+    "interview"); elsewhere (SQLite in development) a substring match in title, summary or body.
+    """
     if not terms:
         return Post.objects.none()
     queryset = Post.objects.published()
-    title_hits = []
-    for term in terms:
-        queryset = queryset.filter(Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term))
-        title_hits.append(When(title__icontains=term, then=Value(1)))
-    title_score = sum((Case(hit, default=Value(0), output_field=IntegerField()) for hit in title_hits), Value(0))
+    if connection.vendor == "postgresql":
+        query = None
+        for term in terms:
+            part = SearchQuery(term, config=SEARCH_CONFIG, search_type="phrase" if " " in term else "plain")
+            query = part if query is None else query & part
+        queryset = queryset.alias(search=post_search_vector()).filter(search=query)
+    else:
+        for term in terms:
+            queryset = queryset.filter(Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term))
+    title_hits = [Case(When(title__icontains=term, then=Value(1)), default=Value(0)) for term in terms]
+    title_score = sum(title_hits, Value(0))
     return queryset.annotate(title_score=title_score).order_by("-title_score", "-published_at", "-pk")
 
 

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import cache_control
@@ -8,12 +8,14 @@ from django.views.generic import DetailView, ListView, MonthArchiveView, Templat
 
 from . import selectors
 from .models import Post, Tag, Theme
+from .pagination import NoCountPaginator
 
 
 class PublicPostsMixin:
     """List views over public posts only, with theme and tags prefetched."""
 
     paginate_by = settings.BLOG_POSTS_PER_PAGE
+    paginator_class = NoCountPaginator
     context_object_name = "posts"
 
     def get_queryset(self):
@@ -113,6 +115,7 @@ class PostArchiveMixin:
     allow_future = False
     context_object_name = "posts"
     paginate_by = settings.BLOG_POSTS_PER_PAGE
+    paginator_class = NoCountPaginator
 
     def get_queryset(self):
         return Post.objects.published().for_lists()
@@ -126,6 +129,13 @@ class PostYearArchiveView(PostArchiveMixin, YearArchiveView):
 class PostMonthArchiveView(PostArchiveMixin, MonthArchiveView):
     month_format = "%m"
     template_name = "blog/post_archive_month.html"
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        # Django lists the month's days (a scan of every post in it) only to 404 an empty
+        # month; the page shows no days, so a one-row check does.
+        if not queryset.exists():
+            raise Http404("No posts in this month.")
+        return []
 
 
 class SearchView(ListView):

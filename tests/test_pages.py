@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -68,6 +69,25 @@ def test_home_is_paginated(client, blog, settings):
     assert second.status_code == 200 and "page 2" in second.content.decode()
     assert client.get("/?page=99").status_code == 404
     assert client.get("/?page=abc").status_code == 404
+    assert client.get("/?page=0").status_code == 404
+
+
+def test_last_page_has_no_older_link_and_lists_are_not_counted(client, blog, django_assert_max_num_queries):
+    """28 posts, 10 a page: page 3 holds 8 and links only to newer ones. Paging never counts
+    every post (a cost that would grow with the blog): it reads one post past the page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    bulk_posts(25, theme=blog["networking"], author=blog["old"].author)
+    with CaptureQueriesContext(connection) as queries:
+        last = client.get("/?page=3").content.decode()
+    assert last.count('class="post-card"') == 8
+    assert 'href="?page=2"' in last and 'href="?page=4"' not in last
+    assert "Page 3" in last
+    assert not [q for q in queries if "COUNT(*)" in q["sql"].upper()]  # (comment counts per post are fine)
+    assert client.get("/?page=last").content.decode().count('class="post-card"') == 8
+    tag_page = client.get(blog["referrals"].get_absolute_url()).content.decode()
+    assert 'class="pagination"' not in tag_page  # one page: no pager at all
 
 
 def test_post_page_shows_body_meta_reading_time_and_neighbours(client, blog):
@@ -156,6 +176,37 @@ def test_search_needs_every_term_and_survives_odd_input(client, blog):
         response = client.get("/search/", {"q": query})
         assert response.status_code == 200
         assert "<script>alert(1)" not in response.content.decode()
+
+
+needs_postgresql = pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="PostgreSQL full-text search; .ci/run runs the suite on PostgreSQL too"
+)
+
+
+@needs_postgresql
+def test_search_on_postgresql_matches_word_forms_and_phrases(client, blog):
+    PostFactory(title="Notes", body="She was interviewing for a role in sales.", published_at=ago(2))
+    stemmed = client.get("/search/?q=interviews").content.decode()
+    assert "Interview follow-ups" in stemmed and "Notes" in stemmed  # interview, interviewing
+    assert "1 post found" in client.get('/search/?q="role in sales"').content.decode()
+    assert "0 posts found" in client.get('/search/?q="sales role"').content.decode()
+    assert "0 posts found" in client.get("/search/?q=the").content.decode()  # only a stop word: nothing
+
+
+@needs_postgresql
+def test_search_on_postgresql_is_answered_from_its_index(blog):
+    """The query's expression must be the indexed one (migration 0005), or PostgreSQL would
+    compute every post's text vector on every search."""
+    from django.contrib.postgres.search import SearchQuery
+
+    from blog.selectors import SEARCH_CONFIG, post_search_vector
+
+    matching = Post.objects.alias(search=post_search_vector()).filter(search=SearchQuery("early", config=SEARCH_CONFIG))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: the planner would just read it
+        plan = matching.explain()
+    assert "blog_post_search_idx" in plan, plan
+    assert [post.title for post in matching] == ["Ask for referrals early"]
 
 
 @pytest.mark.parametrize(

@@ -31,6 +31,21 @@ def test_ranked_by_number_of_shared_tags(tags):
     assert titles(post) == ["Three shared", "Two shared", "One shared"]
 
 
+def test_looks_at_the_newest_posts_of_each_tag(tags, monkeypatch):
+    """On a large blog only each tag's newest posts are candidates: an old post still ranks
+    when it is among the newest of any one of the tags it shares."""
+    from blog import selectors
+
+    monkeypatch.setattr(selectors, "CANDIDATES_PER_TAG", 3)
+    net, ref, li, _ = tags
+    post = PostFactory(title="Base", tags=[net, ref])
+    PostFactory(title="Old, both tags", tags=[net, ref], published_at=days_ago(300))
+    PostFactory(title="Oldest, networking", tags=[net], published_at=days_ago(400))
+    for n in range(5):
+        PostFactory(title=f"New {n}", tags=[net, li], published_at=days_ago(n + 1))
+    assert titles(post, limit=4) == ["Old, both tags", "New 0", "New 1", "New 2"]
+
+
 def test_ties_go_to_same_theme_then_newer(tags):
     net = tags[0]
     home, other = ThemeFactory(name="Networking"), ThemeFactory(name="Interviews")

@@ -1,0 +1,44 @@
+"""Paging long lists without counting them."""
+
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+
+
+class NoCountPaginator(Paginator):
+    """Pages that read one row past their end to know whether an older page exists.
+
+    Django's Paginator counts the whole list for "page 3 of 9,872", a cost that grows with
+    the blog; a reader going through posts needs "newer" and "older", not the total.
+    `count` and `num_pages` still count, so only `?page=last` pays for it.
+    """
+
+    def validate_number(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("That page number is not an integer.") from None
+        if number < 1:
+            raise EmptyPage("That page number is less than 1.")
+        return number
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows and (number > 1 or not self.allow_empty_first_page):
+            raise EmptyPage("That page contains no results.")
+        return NoCountPage(rows[: self.per_page], number, self, has_next=len(rows) > self.per_page)
+
+
+class NoCountPage(Page):
+    def __init__(self, object_list, number, paginator, *, has_next):
+        super().__init__(object_list, number, paginator)
+        self._has_next = has_next
+
+    def has_next(self):
+        return self._has_next
+
+    def end_index(self):
+        return self.start_index() + len(self.object_list) - 1 if self.object_list else 0
+
+    def start_index(self):
+        return (self.number - 1) * self.paginator.per_page + 1 if self.object_list else 0
