@@ -111,7 +111,7 @@ def generate(size):
             "INSERT INTO blog_tag (name, slug) SELECT 'Tag ' || t, 'tag-' || t FROM generate_series(1, %s) t",
             [n_tags],
         )
-        # i = 1 is the newest post; every 50th is a draft, every 100th (offset) is scheduled.
+        # Written in order (i = size is the newest); every 50th is a draft, every 100th (offset) scheduled.
         cursor.execute(
             """
             INSERT INTO blog_post (title, slug, summary, body, body_html, excerpt, word_count, status,
@@ -122,7 +122,8 @@ def generate(size):
                    CASE WHEN i %% 50 = 7 THEN 'draft' ELSE 'published' END,
                    CASE WHEN i %% 50 = 7 THEN NULL
                         WHEN i %% 100 = 13 THEN now() + i * interval '1 minute'
-                        ELSE now() - interval '1 hour' - (i::float / %(size)s) * %(span)s * interval '1 day' END,
+                        ELSE now() - interval '1 hour'
+                             - ((%(size)s - i)::float / %(size)s) * %(span)s * interval '1 day' END,
                    true, now(), now(), %(author)s, 1 + i %% 6
             FROM generate_series(1, %(size)s) i
             """,

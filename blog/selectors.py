@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, Q, Value, When
-from django.db.models.functions import ExtractYear, TruncMonth
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.utils import timezone
 
 from .models import PinnedPost, Post, Tag, Theme
 
@@ -50,16 +50,18 @@ def relevant_discussions(post, *, limit=None):
     ranked = []
     room = limit - len(pinned)
     if tag_ids and room > 0:
-        newest_of_each_tag = Q()
-        for tag_id in tag_ids:
-            newest = public.filter(tags=tag_id).exclude(pk=post.pk).order_by("-published_at", "-pk")
-            newest_of_each_tag |= Q(pk__in=newest.values("pk")[:CANDIDATES_PER_TAG])
+        # Counted per candidate through the (post, tag) index: a join would read every row of the tags.
+        shared = (
+            Post.tags.through.objects.filter(post_id=OuterRef("pk"), tag_id__in=tag_ids)
+            .values("post_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         ranked = list(
-            public.filter(newest_of_each_tag, tags__in=tag_ids)
-            .exclude(pk=post.pk)
+            public.filter(pk__in=_newest_of_each_tag(post, tag_ids))
             .exclude(pk__in=[p.pk for p in pinned])
             .annotate(
-                shared=Count("tags"),
+                shared=Subquery(shared, output_field=IntegerField()),
                 same_theme=Case(
                     When(theme_id=post.theme_id, then=Value(1)), default=Value(0), output_field=IntegerField()
                 ),
@@ -82,6 +84,26 @@ def relevant_discussions(post, *, limit=None):
         )
         for index, entry in enumerate(entries)
     ]
+
+
+def _newest_of_each_tag(post, tag_ids):
+    """The newest CANDIDATES_PER_TAG public posts of each tag (not `post`), as a subquery.
+
+    "Newest" by id, i.e. most recently written: each is a short walk down the (tag, post)
+    index, however many posts the tag has.
+    """
+    public = Post.objects.published().exclude(pk=post.pk)
+    through = Post.tags.through.objects.filter(post__in=public).order_by("-post_id").values("post_id")
+    per_tag = [through.filter(tag_id=tag_id)[:CANDIDATES_PER_TAG] for tag_id in tag_ids]
+    if len(per_tag) == 1:
+        return per_tag[0]
+    if connection.features.supports_slicing_ordering_in_compound:  # PostgreSQL: a UNION of index walks
+        return per_tag[0].union(*per_tag[1:])
+    # SQLite cannot LIMIT inside a UNION: the same sets as subqueries.
+    either = Q()
+    for newest in per_tag:
+        either |= Q(pk__in=newest)
+    return Post.objects.filter(either).values("pk")
 
 
 def adjacent_posts(post):
@@ -133,28 +155,40 @@ def related_tags(tag, *, limit=10):
 
 
 def archive_months():
-    """[(year, [(month_date, count), ...]), ...] newest first, for public posts."""
-    rows = (
-        Post.objects.published()
-        .annotate(month=TruncMonth("published_at"))
-        .values("month")
-        .annotate(count=Count("pk"))
-        .order_by("-month")
-    )
+    """[(year, [month_start, ...]), ...], newest first: the months that have public posts.
+
+    On PostgreSQL a "skip scan": one index probe per month (the newest post before the
+    month after), so the cost follows the number of months, not of posts. Months are in
+    the site's time zone.
+    """
+    if connection.vendor == "postgresql":
+        months = _months_by_skip_scan()
+    else:
+        months = Post.objects.published().datetimes("published_at", "month", order="DESC")
     years = {}
-    for row in rows:
-        years.setdefault(row["month"].year, []).append((row["month"], row["count"]))
+    for month in months:
+        years.setdefault(month.year, []).append(month)
     return list(years.items())
 
 
-def archive_years():
-    return list(
-        Post.objects.published()
-        .annotate(year=ExtractYear("published_at"))
-        .values_list("year", flat=True)
-        .distinct()
-        .order_by("-year")
-    )
+def _months_by_skip_scan():
+    table = connection.ops.quote_name(Post._meta.db_table)
+    sql = f"""
+        WITH RECURSIVE months(start) AS (
+            SELECT date_trunc('month', max(published_at) AT TIME ZONE %(tz)s) FROM {table}
+            WHERE status = %(published)s AND published_at <= %(now)s
+          UNION ALL
+            SELECT (SELECT date_trunc('month', max(p.published_at) AT TIME ZONE %(tz)s) FROM {table} p
+                    WHERE p.status = %(published)s AND p.published_at < months.start AT TIME ZONE %(tz)s)
+            FROM months WHERE months.start IS NOT NULL
+        )
+        SELECT start FROM months WHERE start IS NOT NULL
+    """  # noqa: S608 - the table name is ours; values are parameters
+    tz = timezone.get_current_timezone()
+    params = {"tz": str(tz), "published": Post.Status.PUBLISHED, "now": timezone.now()}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [start.replace(tzinfo=tz) for (start,) in cursor.fetchall()]
 
 
 MAX_SEARCH_TERMS = 8
@@ -213,7 +247,6 @@ __all__ = [
     "Discussion",
     "adjacent_posts",
     "archive_months",
-    "archive_years",
     "related_tags",
     "relevant_discussions",
     "search_posts",

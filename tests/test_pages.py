@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from blog.models import Post
 
-from .factories import PostFactory, TagFactory, ThemeFactory, bulk_posts
+from .factories import DraftFactory, PostFactory, ScheduledFactory, TagFactory, ThemeFactory, bulk_posts
 
 pytestmark = pytest.mark.django_db
 
@@ -148,6 +148,20 @@ def test_tag_index_counts_public_posts(client, blog):
     html = client.get("/tags/").content.decode()
     assert re.search(r'href="/tags/referrals/">referrals</a> <span class="count">2 posts', html)
     assert re.search(r'href="/tags/linkedin/">LinkedIn</a> <span class="count">1 post<', html)
+
+
+def test_archive_index_lists_months_with_public_posts_newest_first(client, settings):
+    """Months in the site's time zone: a post at 23:30 UTC on 31 January is February in Sydney."""
+    settings.TIME_ZONE = "Australia/Sydney"
+    utc = datetime.UTC
+    for when in [(2024, 1, 31, 23, 30), (2024, 3, 10, 12, 0), (2023, 11, 2, 8, 0), (2023, 11, 20, 8, 0)]:
+        PostFactory(published_at=datetime.datetime(*when, tzinfo=utc))
+    DraftFactory()
+    ScheduledFactory(published_at=timezone.now() + datetime.timedelta(days=400))
+    html = client.get("/archive/").content.decode()
+    links = re.findall(r'href="/archive/(\d{4})/(\d{2})/"', html)
+    assert links == [("2024", "03"), ("2024", "02"), ("2023", "11")]
+    assert re.findall(r'href="/archive/(\d{4})/">', html) == ["2024", "2023"]
 
 
 def test_archives_by_year_and_month(client, blog):

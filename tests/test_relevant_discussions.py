@@ -32,8 +32,8 @@ def test_ranked_by_number_of_shared_tags(tags):
 
 
 def test_looks_at_the_newest_posts_of_each_tag(tags, monkeypatch):
-    """On a large blog only each tag's newest posts are candidates: an old post still ranks
-    when it is among the newest of any one of the tags it shares."""
+    """On a large blog only each tag's most recently written posts are candidates: an old
+    post still ranks when it is among the newest of any one of the tags it shares."""
     from blog import selectors
 
     monkeypatch.setattr(selectors, "CANDIDATES_PER_TAG", 3)
@@ -41,9 +41,9 @@ def test_looks_at_the_newest_posts_of_each_tag(tags, monkeypatch):
     post = PostFactory(title="Base", tags=[net, ref])
     PostFactory(title="Old, both tags", tags=[net, ref], published_at=days_ago(300))
     PostFactory(title="Oldest, networking", tags=[net], published_at=days_ago(400))
-    for n in range(5):
-        PostFactory(title=f"New {n}", tags=[net, li], published_at=days_ago(n + 1))
-    assert titles(post, limit=4) == ["Old, both tags", "New 0", "New 1", "New 2"]
+    for n in range(5):  # New 4 is the newest
+        PostFactory(title=f"New {n}", tags=[net, li], published_at=days_ago(5 - n))
+    assert titles(post, limit=5) == ["Old, both tags", "New 4", "New 3", "New 2"]  # New 1, New 0: too old
 
 
 def test_ties_go_to_same_theme_then_newer(tags):
