@@ -1,6 +1,7 @@
 """Paging long lists without counting them."""
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.utils.functional import cached_property
 
 
 class NoCountPaginator(Paginator):
@@ -42,3 +43,20 @@ class NoCountPage(Page):
 
     def start_index(self):
         return (self.number - 1) * self.paginator.per_page + 1 if self.object_list else 0
+
+
+class CappedCountPaginator(Paginator):
+    """Counts at most `cap` + 1 rows: "1,000+ results", and paging stops at the cap.
+
+    For search results, where an exact total of a broad query costs a read of every match.
+    """
+
+    cap = 1000
+
+    @cached_property
+    def count(self):
+        return self.object_list[: self.cap + 1].count()
+
+    @property
+    def count_is_capped(self):
+        return self.count > self.cap

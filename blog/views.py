@@ -8,7 +8,7 @@ from django.views.generic import DetailView, ListView, MonthArchiveView, Templat
 
 from . import selectors
 from .models import Post, Tag, Theme
-from .pagination import NoCountPaginator
+from .pagination import CappedCountPaginator, NoCountPaginator
 
 
 class PublicPostsMixin:
@@ -142,6 +142,7 @@ class SearchView(ListView):
     template_name = "blog/search.html"
     context_object_name = "posts"
     paginate_by = settings.BLOG_POSTS_PER_PAGE
+    paginator_class = CappedCountPaginator
 
     def get_queryset(self):
         self.query = self.request.GET.get("q", "")[:200]

@@ -192,6 +192,18 @@ def test_search_needs_every_term_and_survives_odd_input(client, blog):
         assert "<script>alert(1)" not in response.content.decode()
 
 
+def test_search_stops_counting_at_its_cap(client, blog, monkeypatch):
+    """A broad query says "1,000+ posts found" rather than reading every match to count them."""
+    from blog.pagination import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "cap", 3)
+    for n in range(5):
+        PostFactory(title=f"Salary talk {n}", published_at=ago(n + 1))
+    assert "3+ posts found" in client.get("/search/?q=salary").content.decode()
+    monkeypatch.setattr(CappedCountPaginator, "cap", 5)
+    assert "5 posts found" in client.get("/search/?q=salary").content.decode()
+
+
 needs_postgresql = pytest.mark.skipif(
     "connection.vendor != 'postgresql'", reason="PostgreSQL full-text search; .ci/run runs the suite on PostgreSQL too"
 )
