@@ -8,9 +8,9 @@ profile) when the comment is posted.
 """
 
 import hashlib
+from html import escape  # what django.utils.html.escape calls, without its lazy-string wrapper
 
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 
@@ -52,7 +52,7 @@ def _article(node, ctx):
     author = name
     if comment.user_url:
         author = f'<a href="{escape(comment.user_url)}" rel="nofollow ugc noopener">{name}</a>'
-    when = timezone.localtime(comment.submit_date)
+    when = comment.submit_date.astimezone(ctx["tz"])
     exact = f"{when.day} {when:%B %Y, %H:%M} {when.tzname()}"
     parts = [
         "<article>",
@@ -84,6 +84,7 @@ def thread_html(thread, *, actions, gravatar, reply_base, report_base, csrf_toke
     """The `<ol class="comment-thread">` of a ThreadPage (comments.selectors)."""
     ctx = {
         "now": timezone.localtime(),
+        "tz": timezone.get_current_timezone(),
         "actions": actions,
         "gravatar": gravatar,
         "reply_base": escape(reply_base),
