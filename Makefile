@@ -66,8 +66,13 @@ test: install-dev chromium $(E2E)/node_modules/.installed
 screenshots: install-dev chromium
 	$(BIN)/python scripts/screenshots.py
 
-# Benchmarks (bench/): prints the tables and writes docs/benchmarks.md.
+# Benchmarks (bench/): prints the tables and writes docs/benchmarks.md. The throughput and
+# growth runs need PostgreSQL and Redis on 127.0.0.1 and wrk (installed here when root).
 bench: install-dev
+	@if ! command -v wrk >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing wrk (apt-get) for the throughput benchmark"; \
+	  apt-get update -qq && apt-get install -y -qq wrk >/dev/null || echo "apt-get install wrk failed"; \
+	fi
 	$(BIN)/python bench/run_all.py
 
 lint: install-dev

@@ -15,7 +15,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = [
-    ("Comment threads and posting", "bench/comments_bench.py"),
+    ("1. Comment threads, and posting one comment", "bench/comments_bench.py"),
+    ("2 and 4. Throughput against gunicorn, and concurrent posting (PostgreSQL + Redis)", "bench/load_bench.py"),
+    ("3. Growth: 100, 10,000 and 100,000 posts (PostgreSQL)", "bench/growth_bench.py"),
     ("Markdown rendering", "bench/markup_bench.py"),
 ]
 
@@ -31,7 +33,7 @@ def memory():
 
 def main():
     env = {**os.environ, "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-only-not-secret")}
-    sections = []
+    sections, failed = [], []
     for title, script in SCRIPTS:
         print(f"== {title}: python {script}", flush=True)
         result = subprocess.run(  # noqa: S603 - our own scripts
@@ -41,14 +43,16 @@ def main():
         print(table)
         if result.returncode:
             print(result.stderr[-2000:], file=sys.stderr)
+            failed.append(script)
         sections.append(f"## {title}\n\n`python {script}` (exit {result.returncode})\n\n{table}\n")
     header = (
         "# Benchmarks\n\n"
         f"Run {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC with `make bench` on "
-        f"{platform.machine()}, {os.cpu_count()} cores, {memory()} memory, Python {platform.python_version()}, "
-        f"database {os.environ.get('DATABASE_URL', 'SQLite (default)').split('@')[-1]}.\n"
+        f"{platform.machine()}, {os.cpu_count()} cores, {memory()} memory, Python {platform.python_version()}.\n"
+        "Section 1 and Markdown on SQLite (in-process), sections 2, 3 and 4 on PostgreSQL.\n"
         "Medians of repeated runs; compare ratios measured side by side, not absolute times across runs.\n\n"
-        "Not yet here (issue 5): throughput against gunicorn with wrk, growth to 100,000 posts on PostgreSQL.\n"
+        "Sections 2-4 need PostgreSQL on 127.0.0.1:5432 (databases `blog_load` and `blog_bench`, made\n"
+        "afresh), Redis on 127.0.0.1:6379 and wrk (`apt-get install wrk`).\n"
         "`python bench/import_bench.py` (1,000 posts, 20,000 comments) and `python bench/explain.py`\n"
         "(query plans, with DATABASE_URL on PostgreSQL) run on their own.\n\n"
     )
@@ -56,6 +60,8 @@ def main():
     out.parent.mkdir(exist_ok=True)
     out.write_text(header + "\n".join(sections))
     print(f"wrote {out.relative_to(ROOT)}")
+    if failed:
+        sys.exit(f"failed: {', '.join(failed)}")
 
 
 if __name__ == "__main__":
