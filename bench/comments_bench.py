@@ -1,7 +1,7 @@
 """Post page with N threaded comments, and posting one comment, measured side by side.
 
 Run: python bench/comments_bench.py   (SQLite test database; prints a Markdown table)
-Reports median server time of 5 runs, SQL queries and response size, for our thread
+Reports median server time of 9 runs, SQL queries and response size, for our thread
 and for django-comments-xtd's stock render_xtdcomment_tree tag on the same comments.
 """
 
@@ -27,7 +27,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
 SIZES = [0, 10, 100, 1000, 5000]
-RUNS = 5
+RUNS = 9
 
 
 def timed(function):

@@ -6,7 +6,7 @@ class CommentsConfig(AppConfig):
     verbose_name = "Reader comments"
 
     def ready(self):
-        from . import moderation, receivers
+        from . import checks, moderation, receivers  # noqa: F401 - checks registers itself
 
         moderation.register()
         receivers.connect()

@@ -1,14 +1,17 @@
 """A lean path for anonymous readers: whole public pages from the cache.
 
-Placed before the session and auth middleware, so a cache hit costs two cache reads and
-no database query. Only requests that carry nothing personal are served from or stored
+Placed before the session and auth middleware (and before the CSP middleware: the stored
+headers include the policy), so a cache hit costs one cache round trip (the generation and
+the page, read together) and no database query. Only requests that carry nothing personal are served from or stored
 in the cache: GET/HEAD, no session cookie (logged-in users and readers with a held comment
 or a message in their session have one), no messages cookie. Only 200 responses without
 Set-Cookie and without a private/no-store Cache-Control are stored, so a page rendered
 for a logged-in user or a draft preview is never stored. Pages are keyed by scheme, host,
-path and the paging parameters only (so ?utm_... does not fill the cache), under the
-current generation of blog.cache. Stored pages carry an ETag; a matching If-None-Match
-gets a 304.
+path and the paging parameters only (so ?utm_... does not fill the cache), and stored with
+the generation of blog.cache they were rendered in: a page from an older generation is a
+miss. What is stored is the status, the headers and the body as one string (not the
+response object: cheaper to load, and a feed written in hundreds of pieces is sent in one).
+Stored pages carry an ETag; a matching If-None-Match gets a 304.
 """
 
 import hashlib
@@ -16,9 +19,10 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 
-from blog.cache import generation
+from blog.cache import STATE_KEY, generation
 
 CACHED_PREFIXES_EXCLUDED = ("/admin/", "/comments/", "/search/", "/static/")
 KEY_PARAMS = ("page", "cpage")  # short numbers only: see is_cacheable_request
@@ -46,7 +50,7 @@ def is_cacheable_request(request):
 def _key(request):
     params = "&".join(f"{name}={request.GET.get(name)}" for name in KEY_PARAMS if name in request.GET)
     raw = f"{request.scheme}://{request.get_host()}{request.path}?{params}"
-    return f"page:{generation()}:{hashlib.sha256(raw.encode()).hexdigest()}"
+    return f"page:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
 def _storable(response):
@@ -63,23 +67,27 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not is_cacheable_request(request):
             return self.get_response(request)
+        key = _key(request)
         try:
-            key = _key(request)
-            stored = cache.get(key)
+            found = cache.get_many([STATE_KEY, key])
+            current = generation(found.get(STATE_KEY))
         except Exception:  # noqa: BLE001 - a broken cache must not break the site
             return self.get_response(request)
-        if stored is not None:
-            response = stored
+        stored = found.get(key)
+        if stored is not None and stored[0] == current:
+            _, status, headers, content = stored
+            response = HttpResponse(content, status=status, headers=headers)
             response["X-Page-Cache"] = "hit"
             return get_conditional_response(request, etag=response["ETag"], response=response)
         response = self.get_response(request)
         if _storable(response):
-            response["ETag"] = '"' + hashlib.md5(response.content, usedforsecurity=False).hexdigest() + '"'
+            response.content = content = response.content  # one string, however it was written
+            response["ETag"] = '"' + hashlib.md5(content, usedforsecurity=False).hexdigest() + '"'
             patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
-            response["X-Page-Cache"] = "miss"
             try:
-                cache.set(key, response, PAGE_TIMEOUT)
+                cache.set(key, (current, response.status_code, dict(response.items()), content), PAGE_TIMEOUT)
             except Exception as error:  # noqa: BLE001 - a broken cache must not break the site
                 logger.warning("page cache: could not store %s: %s", request.path, error)
+            response["X-Page-Cache"] = "miss"
             return get_conditional_response(request, etag=response["ETag"], response=response)
         return response

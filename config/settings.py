@@ -115,10 +115,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files (hashed names, far-future caching) straight from the app server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Content-Security-Policy on every response, cached pages included (CONTENT_SECURITY_POLICY).
-    "csp.middleware.CSPMiddleware",
-    # Anonymous cache hits are answered here, before sessions, auth and the database.
+    # Anonymous cache hits are answered here, before sessions, auth and the database; the
+    # stored headers include everything set below (the Content-Security-Policy too).
     "config.page_cache.PageCacheMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY).
+    "csp.middleware.CSPMiddleware",
     # Database unreachable: a friendly 503 with Retry-After, not a 500 (config/resilience.py).
     "config.resilience.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -223,6 +224,7 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # seconds: a mail server that hangs must not hold a worker
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "blog@localhost")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 

@@ -34,6 +34,26 @@ def test_second_anonymous_request_is_a_hit_without_database_queries(client, post
         assert response.status_code == 200 and response["X-Page-Cache"] == "hit", url
 
 
+def test_a_hit_is_one_cache_read_and_the_same_bytes(client, post, monkeypatch):
+    """The generation and the page are read together; a feed (written in hundreds of
+    pieces) is stored and sent as one string."""
+    from config import page_cache
+
+    miss = get(client, "/feed/atom/")
+    real, calls = page_cache.cache, []
+
+    class Spy:
+        def __getattr__(self, name):
+            calls.append(name)
+            return getattr(real, name)
+
+    monkeypatch.setattr(page_cache, "cache", Spy())
+    hit = get(client, "/feed/atom/")
+    assert hit["X-Page-Cache"] == "hit" and calls == ["get_many"]
+    assert hit.content == miss.content and hit["Content-Type"] == miss["Content-Type"]
+    assert hit["ETag"] == miss["ETag"]
+
+
 def test_conditional_get_answers_304(client, post):
     etag = get(client, "/")["ETag"]
     response = get(client, "/", HTTP_IF_NONE_MATCH=etag)

@@ -261,6 +261,7 @@ def production_env(**extra):
         DJANGO_ALLOWED_HOSTS="blog.example.com",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
         REDIS_URL="redis://127.0.0.1:6379/1",
+        DJANGO_TASKS_BACKEND="django_tasks_db.DatabaseBackend",
     )
     env.update(extra)
     return env
@@ -289,6 +290,8 @@ def test_check_deploy_passes_with_production_environment():
         ({"DJANGO_SECURE_SSL_REDIRECT": "0"}, "security.W008"),
         ({"DJANGO_HSTS_SECONDS": "0"}, "security.W004"),
         ({"DJANGO_DEBUG": "1"}, "security.W018"),
+        # Mail sent inside the request: comment posting waits for (or fails with) the mail server.
+        ({"DJANGO_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}, "comments.W001"),
     ],
 )
 def test_check_deploy_fails_when_production_protection_is_turned_off(extra, warning):
