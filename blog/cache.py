@@ -40,9 +40,17 @@ def _new_state():
     return state
 
 
-def generation():
-    """The current page generation (starting a new one when a scheduled post went live)."""
-    state = cache.get(STATE_KEY)
+_UNREAD = object()
+
+
+def generation(state=_UNREAD):
+    """The current page generation (starting a new one when a scheduled post went live).
+
+    `state`: the value under STATE_KEY when the caller has read it already (the page cache
+    reads it together with the page, in one round trip).
+    """
+    if state is _UNREAD:
+        state = cache.get(STATE_KEY)
     if state is None or (state[1] is not None and timezone.now().timestamp() >= state[1]):
         state = _new_state()
     return state[0]
