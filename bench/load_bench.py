@@ -383,7 +383,7 @@ def print_throughput(info, runs, workers):
     print(
         "errors = non-2xx/3xx responses + socket errors (connect, read, write, timeout). X-Page-Cache: the "
         "header of the last warm-up request. worker restarts = gunicorn workers replaced during the run "
-        "(config: max_requests 1000 + jitter; each new worker imports Django again)."
+        "(config/gunicorn.conf.py: max_requests, plus jitter; the app is preloaded, so a new worker is a fork)."
     )
     for name, result in runs:
         if result["errors"]:

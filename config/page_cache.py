@@ -12,10 +12,17 @@ the generation of blog.cache they were rendered in: a page from an older generat
 miss. What is stored is the status, the headers and the body as one string (not the
 response object: cheaper to load, and a feed written in hundreds of pieces is sent in one).
 Stored pages carry an ETag; a matching If-None-Match gets a 304.
+
+Each process also keeps the pages it served most recently in memory (LocalPages, at most
+PAGE_CACHE_LOCAL_BYTES): a hit then reads only the small generation from the shared cache,
+not the page itself (a 150 KB post page from Redis cost a third of a hit's time). The
+generation check is the same, so an invalidation from any process is seen at once.
 """
 
 import hashlib
 import logging
+import threading
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,6 +35,45 @@ CACHED_PREFIXES_EXCLUDED = ("/admin/", "/comments/", "/search/", "/static/")
 KEY_PARAMS = ("page", "cpage")  # short numbers only: see is_cacheable_request
 PAGE_TIMEOUT = 24 * 3600
 logger = logging.getLogger(__name__)
+
+
+class LocalPages:
+    """A size-bounded, least-recently-used map of key -> stored page, for one process."""
+
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.pages = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            page = self.pages.get(key)
+            if page is not None:
+                self.pages.move_to_end(key)
+            return page
+
+    def put(self, key, page):
+        size = len(page[3])
+        if size > self.max_bytes:
+            return
+        with self.lock:
+            old = self.pages.pop(key, None)
+            if old is not None:
+                self.size -= len(old[3])
+            self.pages[key] = page
+            self.size += size
+            while self.size > self.max_bytes:
+                _, dropped = self.pages.popitem(last=False)
+                self.size -= len(dropped[3])
+
+    def clear(self):
+        with self.lock:
+            self.pages.clear()
+            self.size = 0
+
+
+local_pages = LocalPages(getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024))
 
 
 def is_cacheable_request(request):
@@ -68,13 +114,20 @@ class PageCacheMiddleware:
         if not is_cacheable_request(request):
             return self.get_response(request)
         key = _key(request)
+        local = local_pages.get(key)
         try:
-            found = cache.get_many([STATE_KEY, key])
-            current = generation(found.get(STATE_KEY))
+            if local is not None:  # only the generation is needed from the shared cache
+                current = generation()
+                stored = local if local[0] == current else cache.get(key)
+            else:
+                found = cache.get_many([STATE_KEY, key])
+                current = generation(found.get(STATE_KEY))
+                stored = found.get(key)
         except Exception:  # noqa: BLE001 - a broken cache must not break the site
             return self.get_response(request)
-        stored = found.get(key)
         if stored is not None and stored[0] == current:
+            if stored is not local:
+                local_pages.put(key, stored)
             _, status, headers, content = stored
             response = HttpResponse(content, status=status, headers=headers)
             response["X-Page-Cache"] = "hit"
@@ -84,8 +137,10 @@ class PageCacheMiddleware:
             response.content = content = response.content  # one string, however it was written
             response["ETag"] = '"' + hashlib.md5(content, usedforsecurity=False).hexdigest() + '"'
             patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+            page = (current, response.status_code, dict(response.items()), content)
+            local_pages.put(key, page)
             try:
-                cache.set(key, (current, response.status_code, dict(response.items()), content), PAGE_TIMEOUT)
+                cache.set(key, page, PAGE_TIMEOUT)
             except Exception as error:  # noqa: BLE001 - a broken cache must not break the site
                 logger.warning("page cache: could not store %s: %s", request.path, error)
             response["X-Page-Cache"] = "miss"

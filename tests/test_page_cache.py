@@ -34,24 +34,64 @@ def test_second_anonymous_request_is_a_hit_without_database_queries(client, post
         assert response.status_code == 200 and response["X-Page-Cache"] == "hit", url
 
 
-def test_a_hit_is_one_cache_read_and_the_same_bytes(client, post, monkeypatch):
-    """The generation and the page are read together; a feed (written in hundreds of
-    pieces) is stored and sent as one string."""
-    from config import page_cache
+def test_a_hit_is_one_small_cache_read_and_the_same_bytes(client, post, monkeypatch):
+    """A page this process served lately is in its memory: a hit reads only the generation
+    from the shared cache. Otherwise the generation and the page are read together. A feed
+    (written in hundreds of pieces) is stored and sent as one string."""
+    from django.core.cache import caches
+
+    from config.page_cache import local_pages
 
     miss = get(client, "/feed/atom/")
-    real, calls = page_cache.cache, []
+    backend, calls, depth = caches["default"], [], [0]
 
-    class Spy:
-        def __getattr__(self, name):
-            calls.append(name)
-            return getattr(real, name)
+    def spy(name, real):
+        def call(*args, **kwargs):
+            if not depth[0]:  # the calls the site makes, not a backend's get_many calling its get
+                calls.append(name)
+            depth[0] += 1
+            try:
+                return real(*args, **kwargs)
+            finally:
+                depth[0] -= 1
 
-    monkeypatch.setattr(page_cache, "cache", Spy())
+        return call
+
+    for name in ("get", "get_many"):
+        monkeypatch.setattr(backend, name, spy(name, getattr(backend, name)))
     hit = get(client, "/feed/atom/")
-    assert hit["X-Page-Cache"] == "hit" and calls == ["get_many"]
+    assert hit["X-Page-Cache"] == "hit" and calls == ["get"]  # the generation only
     assert hit.content == miss.content and hit["Content-Type"] == miss["Content-Type"]
     assert hit["ETag"] == miss["ETag"]
+    local_pages.clear()  # as in another process
+    calls.clear()
+    assert get(client, "/feed/atom/")["X-Page-Cache"] == "hit" and calls == ["get_many"]
+
+
+def test_process_memory_never_serves_an_invalidated_page(client, post):
+    from blog.cache import invalidate_pages
+    from config.page_cache import local_pages
+
+    get(client, post.get_absolute_url())
+    assert local_pages.get(next(reversed(local_pages.pages))) is not None
+    Post.objects.filter(pk=post.pk).update(title="Renamed")  # no signal: as if in another process
+    invalidate_pages("test")
+    response = get(client, post.get_absolute_url())
+    assert response["X-Page-Cache"] == "miss" and "Renamed" in response.content.decode()
+
+
+def test_process_memory_is_bounded_and_drops_the_least_recently_used():
+    from config.page_cache import LocalPages
+
+    pages = LocalPages(max_bytes=250)
+    for name in "abc":
+        pages.put(name, ("gen", 200, {}, b"x" * 100))
+    assert pages.get("a") is None and pages.get("b") and pages.get("c") and pages.size == 200
+    pages.get("b")  # b is now the most recently used
+    pages.put("d", ("gen", 200, {}, b"x" * 100))
+    assert pages.get("c") is None and pages.get("b") and pages.get("d")
+    pages.put("huge", ("gen", 200, {}, b"x" * 1000))  # larger than the whole budget: not kept
+    assert pages.get("huge") is None and pages.size == 200
 
 
 def test_conditional_get_answers_304(client, post):
