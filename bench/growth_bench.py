@@ -6,7 +6,8 @@ dropped and made afresh). Prints a Markdown table.
 
 For each size the data is generated first, in SQL (not timed): posts spread over the same
 eight years (so a month holds more posts as the blog grows, but the number of months stays
-the same), 2% drafts and 1% scheduled, three tags each from a vocabulary that grows with the
+the same; the newest ten are minutes apart, so the newest month's page lists ten posts at every
+size), 2% drafts and 1% scheduled, three tags each from a vocabulary that grows with the
 blog (N/50 tags, at least 20) with a long-tailed popularity (a few tags on a large share of
 posts, as on real blogs), six themes, and ten threaded comments (four threads) per published
 post: 1,000,000 comments at 100,000 posts. Then each page is requested through Django's test
@@ -122,6 +123,8 @@ def generate(size):
                    CASE WHEN i %% 50 = 7 THEN 'draft' ELSE 'published' END,
                    CASE WHEN i %% 50 = 7 THEN NULL
                         WHEN i %% 100 = 13 THEN now() + i * interval '1 minute'
+                        -- the newest ten a few minutes apart: the newest month lists a full page at every size
+                        WHEN i > %(size)s - 10 THEN now() - (%(size)s - i + 1) * interval '1 minute'
                         ELSE now() - interval '1 hour'
                              - ((%(size)s - i)::float / %(size)s) * %(span)s * interval '1 day' END,
                    true, now(), now(), %(author)s, 1 + i %% 6

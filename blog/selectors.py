@@ -21,9 +21,9 @@ class Discussion:
     pinned: bool
 
 
-# Relevant Discussions looks at the newest this-many public posts of each of a post's tags:
-# enough to cover every post of a tag on most blogs, and a bound on the work on a very large
-# one (where the newer of two equally related posts is preferred anyway).
+# Relevant Discussions looks at the this-many most recently written public posts of each of a
+# post's tags: every post of a tag on most blogs, and a bound on the work on a very large one
+# (where the newer of two equally related posts is preferred anyway).
 CANDIDATES_PER_TAG = 200
 
 
@@ -33,8 +33,8 @@ def relevant_discussions(post, *, limit=None):
     Ranked by the number of tags shared; ties go to the same theme, then to the newer post.
     Never `post` itself, never a post that is not public, no duplicates. Pinned posts are
     always shown; the tag-ranked ones fill the list up to `limit`
-    (default settings.BLOG_RELEVANT_DISCUSSIONS_LIMIT). Candidates are the newest
-    CANDIDATES_PER_TAG public posts of each tag, so the cost stays flat as the blog grows.
+    (default settings.BLOG_RELEVANT_DISCUSSIONS_LIMIT). Candidates are the CANDIDATES_PER_TAG
+    most recently written public posts of each tag, so the cost stays flat as the blog grows.
     Four queries at most.
     """
     limit = settings.BLOG_RELEVANT_DISCUSSIONS_LIMIT if limit is None else limit
@@ -87,10 +87,11 @@ def relevant_discussions(post, *, limit=None):
 
 
 def _newest_of_each_tag(post, tag_ids):
-    """The newest CANDIDATES_PER_TAG public posts of each tag (not `post`), as a subquery.
+    """The CANDIDATES_PER_TAG most recently written public posts of each tag (not `post`).
 
-    "Newest" by id, i.e. most recently written: each is a short walk down the (tag, post)
-    index, however many posts the tag has.
+    As a subquery. Most recently written = highest id: each is a short walk down the
+    (tag, post) index, however many posts the tag has (by publication date it would walk
+    every post until it found enough of a rare tag's).
     """
     public = Post.objects.published().exclude(pk=post.pk)
     through = Post.tags.through.objects.filter(post__in=public).order_by("-post_id").values("post_id")

@@ -7,6 +7,7 @@ from a reader is escaped here; `body_html` is already sanitized (blog.markup, co
 profile) when the comment is posted.
 """
 
+import functools
 import hashlib
 from html import escape  # what django.utils.html.escape calls, without its lazy-string wrapper
 
@@ -29,6 +30,24 @@ def _ago(when, now):
     return f"{when.day} {when:%b %Y}"
 
 
+MONTHS = (
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+@functools.lru_cache(maxsize=1024)  # the same people comment again and again
 def _initials(name):
     parts = [part for part in (name or "").split() if part[:1].isalnum()]
     return "".join(part[0] for part in parts[:2]).upper() or "?"
@@ -44,7 +63,7 @@ def _avatar(comment, gravatar):
     return f'<span class="avatar" aria-hidden="true">{escape(_initials(comment.user_name))}</span>'
 
 
-def _article(node, ctx):
+def _article(node, pending, ctx):
     comment = node.comment
     if node.removed:
         return '<article><p class="comment-removed">[removed]</p></article>'
@@ -53,7 +72,7 @@ def _article(node, ctx):
     if comment.user_url:
         author = f'<a href="{escape(comment.user_url)}" rel="nofollow ugc noopener">{name}</a>'
     when = comment.submit_date.astimezone(ctx["tz"])
-    exact = f"{when.day} {when:%B %Y, %H:%M} {when.tzname()}"
+    exact = f"{when.day} {MONTHS[when.month]} {when.year}, {when.hour:02}:{when.minute:02} {when.tzname()}"
     parts = [
         "<article>",
         '<header class="comment-header">',
@@ -64,10 +83,10 @@ def _article(node, ctx):
         f'<time datetime="{when.isoformat(timespec="seconds")}" title="{exact}">{_ago(when, ctx["now"])}</time></a>',
         "</header>",
     ]
-    if node.pending:
+    if pending:
         parts.append('<p class="pending-note" role="status">Awaiting moderation: only you can see this comment.</p>')
     parts.append(f'<div class="comment-body">{node.body_html}</div>')
-    if ctx["actions"] and not node.pending:
+    if ctx["actions"] and not pending:
         parts.append(
             '<footer class="comment-actions">'
             f'<a class="reply-link" href="{ctx["reply_base"]}{comment.pk}/" data-reply-to="{comment.pk}">'
@@ -97,9 +116,10 @@ def thread_html(thread, *, actions, gravatar, reply_base, report_base, csrf_toke
     }
     out = ['<ol class="comment-thread">\n']
     for node in thread.flat:
-        classes = "comment" + (" by-author" if node.is_author else "") + (" pending" if node.pending else "")
+        pending = node.pending
+        classes = "comment" + (" by-author" if node.is_author else "") + (" pending" if pending else "")
         classes += " removed" if node.removed else ""
-        out.append(f'<li class="{classes}" id="c{node.comment.pk}">\n  {_article(node, ctx)}\n')
+        out.append(f'<li class="{classes}" id="c{node.comment.pk}">\n  {_article(node, pending, ctx)}\n')
         out.append('<ol class="replies">\n' if node.children else "</li>\n")
         out.append("</ol></li>\n" * len(node.closes))
     out.append("</ol>")

@@ -38,7 +38,7 @@ CommentRow = namedtuple(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     comment: CommentRow  # what a thread shows of an XtdComment
     state: str

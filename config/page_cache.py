@@ -11,7 +11,8 @@ path and the paging parameters only (so ?utm_... does not fill the cache), and s
 the generation of blog.cache they were rendered in: a page from an older generation is a
 miss. What is stored is the status, the headers and the body as one string (not the
 response object: cheaper to load, and a feed written in hundreds of pieces is sent in one).
-Stored pages carry an ETag; a matching If-None-Match gets a 304.
+Stored pages carry a weak ETag, the generation they were rendered in (no hash of the body
+to compute: a page only changes with its generation); a matching If-None-Match gets a 304.
 
 Each process also keeps the pages it served most recently in memory (LocalPages, at most
 PAGE_CACHE_LOCAL_BYTES): a hit then reads only the small generation from the shared cache,
@@ -135,7 +136,7 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if _storable(response):
             response.content = content = response.content  # one string, however it was written
-            response["ETag"] = '"' + hashlib.md5(content, usedforsecurity=False).hexdigest() + '"'
+            response["ETag"] = f'W/"{current}"'
             patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
             page = (current, response.status_code, dict(response.items()), content)
             local_pages.put(key, page)

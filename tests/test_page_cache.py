@@ -94,10 +94,15 @@ def test_process_memory_is_bounded_and_drops_the_least_recently_used():
     assert pages.get("huge") is None and pages.size == 200
 
 
-def test_conditional_get_answers_304(client, post):
+def test_conditional_get_answers_304_until_the_page_changes(client, post):
     etag = get(client, "/")["ETag"]
     response = get(client, "/", HTTP_IF_NONE_MATCH=etag)
-    assert response.status_code == 304
+    assert response.status_code == 304 and not response.content
+    post.title = "Retitled"
+    post.save()
+    changed = get(client, "/", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and "Retitled" in changed.content.decode()
+    assert changed["ETag"] != etag
 
 
 def test_tracking_parameters_share_the_page_but_paging_does_not(client, post):
