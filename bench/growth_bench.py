@@ -237,7 +237,7 @@ def pages():
         ("archive index", get("/archive/")),
         ("archive month (newest)", get(f"/archive/{newest:%Y}/{newest:%m}/")),
         ("search `?q=interview`", get("/search/?q=interview")),
-        ("search `?q=salary negotiation`", get("/search/?q=salary+negotiation")),
+        ("search `?q=notes part 42` (one match)", get("/search/?q=notes+part+42")),
     ]
 
 
