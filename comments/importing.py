@@ -85,8 +85,12 @@ def create_comment(post, *, parent_id=None, state=State.PUBLISHED, **fields):
         **FLAGS[state],
     )
     comment.save()
-    Moderation.objects.create(
-        comment=comment, state=state, reason=Reason.SEEDED, body_html=render_comment(comment.comment)
+    Moderation.objects.create(  # imported or demo: never announced to followers here
+        comment=comment,
+        state=state,
+        reason=Reason.SEEDED,
+        body_html=render_comment(comment.comment),
+        announced=state == State.PUBLISHED,
     )
     return comment
 
@@ -151,7 +155,13 @@ def bulk_create_comments(post, rows):
             values,
         )
     Moderation.objects.bulk_create(
-        Moderation(comment_id=pks[key], state=state, reason=Reason.SEEDED, body_html=render_comment(fields["text"]))
+        Moderation(
+            comment_id=pks[key],
+            state=state,
+            reason=Reason.SEEDED,
+            body_html=render_comment(fields["text"]),
+            announced=state == State.PUBLISHED,
+        )
         for key, _parent, state, fields in rows
     )
     return pks

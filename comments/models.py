@@ -41,6 +41,11 @@ class Moderation(models.Model):
     decided_at = models.DateTimeField(auto_now_add=True)
     body_html = models.TextField(blank=True, help_text="Rendered once from the comment's Markdown.")
     report_count = models.PositiveIntegerField(default=0)
+    announced = models.BooleanField(
+        default=False,
+        help_text="Its thread's followers have been told of it (once: publishing again after a "
+        "removal or a report tells nobody twice).",
+    )
 
     class Meta:
         indexes = [models.Index(fields=["state", "decided_at"], name="comments_mod_state_idx")]

@@ -198,12 +198,14 @@ STATE_FOR_OUTCOME = {Outcome.PUBLISH: State.PUBLISHED, Outcome.HOLD: State.HELD,
 
 def record(comment, decision, *, by=None):
     """Store the moderation row of a new comment, with its rendered HTML."""
+    state = STATE_FOR_OUTCOME[decision.outcome]
     return Moderation.objects.create(
         comment=comment,
-        state=STATE_FOR_OUTCOME[decision.outcome],
+        state=state,
         reason=decision.reason,
         decided_by=by,
         body_html=render_comment(comment.comment),
+        announced=state == State.PUBLISHED,  # comments.notifications tells its followers now
     )
 
 
@@ -241,28 +243,35 @@ def _change(comments, state, *, by, reason=Reason.MODERATOR, only_from=None):
     return changed
 
 
+def _announce(changed):
+    """Tell the followers of the just-published comments nobody was told of yet (once each)."""
+    new = list(Moderation.objects.filter(comment_id__in=changed, announced=False).values_list("comment_id", flat=True))
+    if new:
+        from .notifications import enqueue_followup_notifications
+
+        Moderation.objects.filter(comment_id__in=new).update(announced=True)
+        enqueue_followup_notifications(new)
+
+
 def approve(comments, *, by=None):
-    """Publish held (or reported, or spam) comments; their followers hear about them.
+    """Publish held (or reported, or spam) comments; their followers hear about them once.
 
     A comment held after reader reports was published, and announced, before: not again;
     its reports are settled, so it takes COMMENTS_REPORT_THRESHOLD new ones to hold it again.
     """
-    announced = set(
+    reported = set(
         Moderation.objects.filter(comment_id__in=_ids(comments), reason=Reason.REPORTED).values_list(
             "comment_id", flat=True
         )
     )
     changed = _change(comments, State.PUBLISHED, by=by, only_from=[State.HELD, State.SPAM])
-    if announced & set(changed):
+    settled = reported & set(changed)
+    if settled:
         # A moderator looked and kept it: the reports are settled, new ones count from zero.
-        settled = announced & set(changed)
         Report.objects.filter(comment_id__in=settled).delete()
         Moderation.objects.filter(comment_id__in=settled).update(report_count=0)
-    new = [pk for pk in changed if pk not in announced]
-    if new:
-        from .notifications import enqueue_followup_notifications
-
-        enqueue_followup_notifications(new)
+    if changed:
+        _announce(changed)
     return changed
 
 
@@ -276,8 +285,11 @@ def remove(comments, *, by=None):
 
 
 def restore(comments, *, by=None):
-    """Undo remove or spam: the comment is published again."""
-    return _change(comments, State.PUBLISHED, by=by, only_from=[State.REMOVED, State.SPAM])
+    """Undo remove or spam: the comment is published again (and announced, if it never was)."""
+    changed = _change(comments, State.PUBLISHED, by=by, only_from=[State.REMOVED, State.SPAM])
+    if changed:
+        _announce(changed)
+    return changed
 
 
 def report(comment, *, reporter_key):

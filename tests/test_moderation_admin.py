@@ -331,6 +331,33 @@ def test_bulk_approve_sends_the_followup_mail(
     assert not [m for m in mailoutbox if "ben@example.com" in m.to]
 
 
+def test_followers_hear_of_a_comment_once_whatever_path_publishes_it(
+    staff_client, staff, post, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Held, removed by mistake, restored: followers are told when it is restored. Removed
+    and restored again later: they are not told a second time."""
+    first = posted(post, name="Ada", email="ada@example.com", text="A question.", followup="on")
+    moderation.approve([first], by=staff)
+    reply = posted(post, name="Ben", email="ben@example.com", text="An answer.", reply_to=first)
+    assert reply.moderation.state == State.HELD
+    act(staff_client, "remove", [reply])
+    mailoutbox.clear()
+
+    def followups():
+        return [m for m in mailoutbox if m.to == ["ada@example.com"] and "An answer." in m.body]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        act(staff_client, "restore", [reply], query="?state=removed")
+    assert fetch(reply).moderation.state == State.PUBLISHED
+    assert len(followups()) == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        act(staff_client, "remove", [reply], query="?state=published")
+        act(staff_client, "restore", [reply], query="?state=removed")
+    assert fetch(reply).moderation.state == State.PUBLISHED
+    assert len(followups()) == 1  # not again
+
+
 @pytest.mark.parametrize("count", [5, 100])
 def test_bulk_approve_runs_a_bounded_number_of_queries(staff_client, post, count, django_assert_max_num_queries):
     comments = make_comments(post, count)
