@@ -3,14 +3,20 @@
 Every public page is stored under a key that contains a *generation*; any change that a
 public page could show (a post saved, published, unpublished or deleted, a tag or theme
 renamed, a pin changed, a comment published, approved, removed or marked spam) calls
-`invalidate_pages()`, which starts a new generation: the very next request renders afresh.
+`invalidate_pages()`, which starts a new generation: the very next request in this process
+renders afresh, and in every other process within GENERATION_RECHECK seconds (each keeps the
+generation it last read for that long: a cached page then costs no network round trip).
+Whoever made the change does not wait: staff and readers with a message or a held comment
+carry a cookie, and such requests never come from the cache.
 A scheduled post needs no job: the generation also records when the next scheduled post
 goes live, and the first request after that moment starts a new generation.
 """
 
 import logging
+import time
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -37,20 +43,35 @@ def _new_state():
     upcoming = _next_publication()
     state = (uuid.uuid4().hex[:12], upcoming.timestamp() if upcoming else None)
     cache.set(STATE_KEY, state, STATE_TIMEOUT)
+    _remember(state)
     return state
 
 
 _UNREAD = object()
+_last_read = (None, float("-inf"))  # (state, time.monotonic() when read): this process's memory
+
+
+def _remember(state):
+    global _last_read
+    _last_read = (state, time.monotonic())
 
 
 def generation(state=_UNREAD):
     """The current page generation (starting a new one when a scheduled post went live).
 
     `state`: the value under STATE_KEY when the caller has read it already (the page cache
-    reads it together with the page, in one round trip).
+    reads it together with the page, in one round trip). Otherwise the state this process
+    read less than GENERATION_RECHECK seconds ago, or a fresh read.
     """
     if state is _UNREAD:
-        state = cache.get(STATE_KEY)
+        remembered, read_at = _last_read
+        if remembered is not None and time.monotonic() - read_at < settings.PAGE_CACHE_GENERATION_RECHECK:
+            state = remembered
+        else:
+            state = cache.get(STATE_KEY)
+            _remember(state)
+    else:
+        _remember(state)
     if state is None or (state[1] is not None and timezone.now().timestamp() >= state[1]):
         state = _new_state()
     return state[0]

@@ -192,6 +192,9 @@ def post_comment(request):
 def _after_posting(request, post, comment):
     state = comment.moderation.state
     if state == State.PUBLISHED:
+        # The message also carries the writer past the page cache (blog.cache): they see their
+        # comment at once, even on a server that has not yet noticed the page changed.
+        messages.success(request, "Thank you! Your comment is published.")
         return HttpResponseRedirect(f"{post.get_absolute_url()}#c{comment.pk}")
     if state == State.HELD:
         pending = [*pending_ids(request), comment.pk][-50:]

@@ -1,10 +1,11 @@
 """A lean path for anonymous readers: whole public pages from the cache.
 
 Placed before the session and auth middleware (and before the CSP middleware: the stored
-headers include the policy), so a cache hit costs one cache round trip (the generation and
-the page, read together) and no database query. Only requests that carry nothing personal are served from or stored
-in the cache: GET/HEAD, no session cookie (logged-in users and readers with a held comment
-or a message in their session have one), no messages cookie. Only 200 responses without
+headers include the policy), so a cache hit costs no database query and at most one cache
+round trip (the generation and the page, read together). Only requests that carry nothing
+personal are served from or stored in the cache: GET/HEAD, no session cookie (logged-in
+users and readers with a held comment or a message in their session have one), no messages
+cookie. Only 200 responses without
 Set-Cookie and without a private/no-store Cache-Control are stored, so a page rendered
 for a logged-in user or a draft preview is never stored. Pages are keyed by scheme, host,
 path and the paging parameters only (so ?utm_... does not fill the cache), and stored with
@@ -15,9 +16,10 @@ Stored pages carry a weak ETag, the generation they were rendered in (no hash of
 to compute: a page only changes with its generation); a matching If-None-Match gets a 304.
 
 Each process also keeps the pages it served most recently in memory (LocalPages, at most
-PAGE_CACHE_LOCAL_BYTES): a hit then reads only the small generation from the shared cache,
-not the page itself (a 150 KB post page from Redis cost a third of a hit's time). The
-generation check is the same, so an invalidation from any process is seen at once.
+PAGE_CACHE_LOCAL_BYTES): a hit then needs only the generation, which blog.cache rereads from
+the shared cache once a second (a 150 KB post page from Redis cost a third of a hit's time,
+the generation's round trip half of it). The generation check is the same for both, so an
+invalidation is seen as blog.cache describes.
 """
 
 import hashlib

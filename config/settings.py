@@ -271,6 +271,10 @@ COMMENTS_GRAVATAR = env_bool("COMMENTS_GRAVATAR")
 # django-contrib-comments' URLField: opt in to Django 6's https default now.
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
+# Seconds a process keeps the page-cache generation it read from the cache (blog.cache): other
+# processes see a change within this time; 0 reads it on every request.
+PAGE_CACHE_GENERATION_RECHECK = float(os.environ.get("PAGE_CACHE_GENERATION_RECHECK") or 1.0)
+
 # The blog itself.
 BLOG_TITLE = os.environ.get("BLOG_TITLE", "Career Conversations")
 # The domain feeds and the sitemap link to (the Site's domain, set on migrate; see blog/apps.py).
