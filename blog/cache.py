@@ -1,15 +1,16 @@
 """Whole-page caching for anonymous readers, and the one function that invalidates it.
 
-Every public page is stored under a key that contains a *generation*; any change that a
-public page could show (a post saved, published, unpublished or deleted, a tag or theme
-renamed, a pin changed, a comment published, approved, removed or marked spam) calls
-`invalidate_pages()`, which starts a new generation: the very next request in this process
-renders afresh, and in every other process within GENERATION_RECHECK seconds (each keeps the
-generation it last read for that long: a cached page then costs no network round trip).
-Whoever made the change does not wait: staff and readers with a message or a held comment
-carry a cookie, and such requests never come from the cache.
-A scheduled post needs no job: the generation also records when the next scheduled post
-goes live, and the first request after that moment starts a new generation.
+Every public page is stored with the *generation* it was rendered in (config.page_cache);
+any change that a public page could show (a post saved, published, unpublished or deleted,
+a tag or theme renamed, a pin changed, a comment published, approved, removed or marked
+spam) calls `invalidate_pages()`, which starts a new generation: the very next request in
+this process renders afresh, and in every other process within
+settings.PAGE_CACHE_GENERATION_RECHECK seconds (each keeps the generation it last read for
+that long: a cached page then costs no network round trip). Whoever made the change does
+not wait: staff and readers with a message or a held comment carry a cookie, and such
+requests never come from the cache. A scheduled post needs no job: the generation also
+records when the next scheduled post goes live, and the first request after that moment
+starts a new generation.
 """
 
 import logging
@@ -61,7 +62,7 @@ def generation(state=_UNREAD):
 
     `state`: the value under STATE_KEY when the caller has read it already (the page cache
     reads it together with the page, in one round trip). Otherwise the state this process
-    read less than GENERATION_RECHECK seconds ago, or a fresh read.
+    read less than settings.PAGE_CACHE_GENERATION_RECHECK seconds ago, or a fresh read.
     """
     if state is _UNREAD:
         remembered, read_at = _last_read
