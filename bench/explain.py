@@ -98,10 +98,10 @@ def posting_checks(post):
     from django.db.models import Max
     from django_comments_xtd.models import XtdComment
 
-    from comments import moderation
+    from comments import rules
 
-    moderation.rejection(post, email="someone@example.com", text="A new comment.")
-    moderation.classify(post, email="someone@example.com", text="A new comment.")
+    rules.rejection(post, email="someone@example.com", text="A new comment.")
+    rules.classify(post, email="someone@example.com", text="A new comment.")
     root = XtdComment.norel_objects.filter(object_pk=str(post.pk), level=0).order_by("pk").first()
     XtdComment.norel_objects.filter(thread_id=root.thread_id).aggregate(Max("order"))
 

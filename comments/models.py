@@ -22,14 +22,16 @@ class Reason(models.TextChoices):
     REPORTED = "reported", "Reported by readers"
     MODERATOR = "moderator", "Decided by a moderator"
     SEEDED = "seeded", "Demo or imported content"
+    ADOPTED = "adopted", "Made before moderation (django-comments-xtd)"
 
 
 class Moderation(models.Model):
     """A comment's moderation state, the rule that decided it, and its rendered HTML.
 
-    xtd's own flags follow the state: published -> is_public, not is_removed; held ->
-    not is_public; spam -> not is_public and is_removed; removed -> is_removed.
-    Only the functions in comments.moderation change them.
+    xtd's own flags follow the state (comments.moderation.FLAGS: public only when
+    published; spam and removed are both "removed" to xtd). comments.moderation is the only
+    code that writes comments, their flags and these rows; a comment made elsewhere gets
+    its row from comments.moderation.adopt().
     """
 
     comment = models.OneToOneField(XtdComment, on_delete=models.CASCADE, primary_key=True, related_name="moderation")

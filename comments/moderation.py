@@ -1,186 +1,68 @@
-"""All comment moderation: the rules, the moderator xtd calls, and every change of state.
+"""The one writer of comments: every comment is created and changed here, nowhere else.
 
-A new comment ends in exactly one state (comments.models.State) with the rule that put it
-there (comments.models.Reason). The rules, each configured in settings (see `conf`):
+- `create()`: a comment posted by a reader (comments.posting) or confirmed by email: the
+  thread lock, xtd's thread data, the moderation row with its rendered HTML, the mail tasks.
+- `seed()` and `seed_many()`: demo and imported comments (the `content` app), one at a time
+  or a whole post's thread in a few queries; no mail (they were answered long ago).
+- `approve()`, `mark_spam()`, `remove()`, `restore()`, `report()`: changes of state; each
+  takes one comment or many and runs a fixed number of queries however many it is given.
+- `adopt()`: the moderation row of a comment made outside this module (django-comments-xtd
+  itself, the shell), from its xtd flags.
 
-    reject  honeypot filled; comments closed (per post, or COMMENTS_CLOSE_AFTER_DAYS);
-            more than COMMENTS_RATE_LIMIT comments from one address in COMMENTS_RATE_WINDOW
-            seconds (HTTP 429); the same text from the same email on the same post within
-            COMMENTS_DUPLICATE_WINDOW seconds
-    publish the post's author and staff ("trusted")
-    spam    a word from COMMENTS_SPAM_WORDS
-    hold    more than COMMENTS_MAX_LINKS links; a word from COMMENTS_MODERATION_WORDS;
-            the first comment from an email with none published yet
-    publish everything else ("clean")
-
-State changes go through approve(), mark_spam(), remove() and restore(); each takes one
-comment or many and runs a fixed number of queries however many it is given.
+xtd's flags always follow the state, by one table (`FLAGS`), whichever function wrote them.
+Every write ends in `pages_changed()`, the one place that tells the page cache. What decides
+a new comment's state lives in comments.rules (reads only); `PostCommentModerator` below is
+xtd's hook, a thin adapter over those rules for xtd's own entry points.
 """
 
-import hashlib
-import re
-from dataclasses import dataclass
-from datetime import timedelta
+import ipaddress
+from contextlib import contextmanager
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
-from django_comments_xtd.models import XtdComment
+from django.utils.html import escape, linebreaks
+from django_comments.models import Comment
+from django_comments_xtd.models import XtdComment, publish_or_unpublish_on_pre_save
 from django_comments_xtd.moderation import XtdCommentModerator, moderator
 
 from blog.cache import invalidate_pages
 from blog.markup import MarkupRejected, MarkupTooLong, render_markdown
 from blog.models import Post
 
+from . import rules
 from .models import Moderation, Reason, Report, State
+from .rules import (
+    STATE_FOR_OUTCOME,
+    Outcome,
+    comments_closed,  # noqa: F401 - TEMPORARY for comment_tags (being edited elsewhere)
+)
 
-DEFAULTS = {
-    "COMMENTS_RATE_LIMIT": 5,
-    "COMMENTS_RATE_WINDOW": 600,
-    "COMMENTS_MAX_LINKS": 2,
-    "COMMENTS_MODERATION_WORDS": [],
-    "COMMENTS_SPAM_WORDS": ["casino", "betting", "viagra", "crypto giveaway", "payday loan"],
-    "COMMENTS_HOLD_FIRST_COMMENT": True,
-    "COMMENTS_CLOSE_AFTER_DAYS": 0,  # 0: never close automatically
-    "COMMENTS_DUPLICATE_WINDOW": 86400,
-    "COMMENTS_REPORT_THRESHOLD": 3,
-    "COMMENTS_TRUSTED_PROXIES": 0,
+# xtd's flags for each state: hidden unless published; removed and spam are "removed" to xtd.
+FLAGS = {
+    State.PUBLISHED: {"is_public": True, "is_removed": False},
+    State.HELD: {"is_public": False, "is_removed": False},
+    State.SPAM: {"is_public": False, "is_removed": True},
+    State.REMOVED: {"is_public": False, "is_removed": True},
 }
 
 
-def conf(name):
-    return getattr(settings, name, DEFAULTS[name])
+def state_from_flags(is_public, is_removed):
+    """The state of a comment that only has xtd's flags (made outside this module)."""
+    if is_removed:
+        return State.REMOVED
+    return State.PUBLISHED if is_public else State.HELD
 
 
-class Outcome:
-    REJECT = "reject"
-    PUBLISH = "publish"
-    HOLD = "hold"
-    SPAM = "spam"
+def pages_changed(reason, post_ids=()):
+    """What every comment write calls: the cached pages that show (or count) comments go.
 
-
-@dataclass(frozen=True)
-class Decision:
-    outcome: str
-    reason: str  # a Reason value, or the name of the rejecting rule
-    message: str = ""
-    status: int = 200
-
-
-# One match per link: a URL, a bare www. address, or a Markdown/HTML link to anything else.
-_LINK = re.compile(r"https?://|(?<!//)www\.|\]\((?!\s*https?://|\s*www\.)|<a\s", re.IGNORECASE)
-
-
-def client_ip(request):
-    """The client's address: REMOTE_ADDR, or the one the outermost trusted proxy saw.
-
-    With COMMENTS_TRUSTED_PROXIES = N, the N-th address from the right of
-    X-Forwarded-For is the one our own first proxy received the request from; anything
-    further left was written by the client and is not trusted.
+    `post_ids`: the posts whose pages changed (the page cache drops every page today; the
+    ids say what a keyed purge would need).
     """
-    remote = request.META.get("REMOTE_ADDR", "")
-    trusted = conf("COMMENTS_TRUSTED_PROXIES")
-    if not trusted:
-        return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if len(forwarded) >= trusted:
-        return forwarded[-trusted]
-    return remote
-
-
-def comments_closed(post):
-    """Why comments on `post` are closed, or "" when they are open."""
-    if not post.allow_comments:
-        return "Comments are closed on this post."
-    days = conf("COMMENTS_CLOSE_AFTER_DAYS")
-    if days and post.published_at and post.published_at < timezone.now() - timedelta(days=days):
-        return f"Comments close {days} days after a post is published; this one is closed."
-    return ""
-
-
-def _rate_key(ip):
-    return "comments:rate:" + hashlib.sha256((ip or "unknown").encode()).hexdigest()[:32]
-
-
-def rate_limited(ip):
-    """True when `ip` has posted COMMENTS_RATE_LIMIT comments in the current window."""
-    return (cache.get(_rate_key(ip)) or 0) >= conf("COMMENTS_RATE_LIMIT")
-
-
-def count_for_rate_limit(ip):
-    """Count one comment from `ip`; the window starts at its first comment (shared cache)."""
-    key = _rate_key(ip)
-    if not cache.add(key, 1, timeout=conf("COMMENTS_RATE_WINDOW")):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=conf("COMMENTS_RATE_WINDOW"))
-
-
-def rejection(post, *, email, text, user=None):
-    """A Decision to reject before anything is stored, or None. (Honeypot and rate are the view's.)"""
-    closed = comments_closed(post)
-    if closed:
-        return Decision(Outcome.REJECT, "closed", closed, status=403)
-    since = timezone.now() - timedelta(seconds=conf("COMMENTS_DUPLICATE_WINDOW"))
-    email = (user.email if user and user.is_authenticated and not email else email) or ""
-    duplicate = XtdComment.norel_objects.filter(
-        content_type__app_label="blog",
-        content_type__model="post",
-        object_pk=str(post.pk),
-        user_email__iexact=email,
-        comment=text,
-        submit_date__gte=since,
-    ).exists()
-    if duplicate:
-        return Decision(Outcome.REJECT, "duplicate", "You have already posted this comment here.", status=409)
-    return None
-
-
-def classify(post, *, email, text, user=None):
-    """Publish, hold or spam a comment that was not rejected, with the deciding rule."""
-    if user is not None and user.is_authenticated and (user.is_staff or user.pk == post.author_id):
-        return Decision(Outcome.PUBLISH, Reason.TRUSTED)
-    lowered = text.lower()
-    if any(word.lower() in lowered for word in conf("COMMENTS_SPAM_WORDS")):
-        return Decision(Outcome.SPAM, Reason.SPAM_WORD)
-    if len(_LINK.findall(text)) > conf("COMMENTS_MAX_LINKS"):
-        return Decision(Outcome.HOLD, Reason.LINKS)
-    if any(word.lower() in lowered for word in conf("COMMENTS_MODERATION_WORDS")):
-        return Decision(Outcome.HOLD, Reason.MODERATION_WORD)
-    if conf("COMMENTS_HOLD_FIRST_COMMENT"):
-        known = XtdComment.norel_objects.filter(user_email__iexact=email, moderation__state=State.PUBLISHED).exists()
-        if not known:
-            return Decision(Outcome.HOLD, Reason.FIRST_COMMENT)
-    return Decision(Outcome.PUBLISH, Reason.CLEAN)
-
-
-class PostCommentModerator(XtdCommentModerator):
-    """xtd's hook: allow() rejects, moderate() holds (or hides as spam) a comment on a Post.
-
-    The decision is kept on the request for comments.signals to record with the comment.
-    """
-
-    email_notification = False  # comments.notifications sends mail, from a task
-
-    def allow(self, comment, content_object, request):
-        decision = rejection(content_object, email=comment.user_email, text=comment.comment, user=comment.user)
-        if decision is None:
-            decision = classify(content_object, email=comment.user_email, text=comment.comment, user=comment.user)
-        request.comment_decision = decision
-        return decision.outcome != Outcome.REJECT
-
-    def moderate(self, comment, content_object, request):
-        decision = request.comment_decision
-        if decision.outcome == Outcome.SPAM:
-            comment.is_removed = True
-        return decision.outcome in (Outcome.HOLD, Outcome.SPAM)
-
-
-def register():
-    if Post not in moderator._registry:
-        moderator.register(Post, PostCommentModerator)
+    invalidate_pages(reason)
 
 
 def render_comment(text):
@@ -188,35 +70,279 @@ def render_comment(text):
         return render_markdown(text, profile="comment")
     except (MarkupTooLong, MarkupRejected):
         # The form already refused these; an imported comment may still carry one.
-        from django.utils.html import escape, linebreaks
-
         return linebreaks(escape(text))
 
 
-STATE_FOR_OUTCOME = {Outcome.PUBLISH: State.PUBLISHED, Outcome.HOLD: State.HELD, Outcome.SPAM: State.SPAM}
+def max_thread_level():
+    """The deepest level (0-based) a comment on a post may have."""
+    by_model = getattr(settings, "COMMENTS_XTD_MAX_THREAD_LEVEL_BY_APP_MODEL", {})
+    return by_model.get("blog.post", getattr(settings, "COMMENTS_XTD_MAX_THREAD_LEVEL", 0))
 
 
-def record(comment, decision, *, by=None):
-    """Store the moderation row of a new comment, with its rendered HTML."""
-    state = STATE_FOR_OUTCOME[decision.outcome]
-    return Moderation.objects.create(
-        comment=comment,
-        state=state,
-        reason=decision.reason,
-        decided_by=by,
-        body_html=render_comment(comment.comment),
-        announced=state == State.PUBLISHED,  # comments.notifications tells its followers now
+def reply_parent(parent, *, level_of, parent_of):
+    """What a reply to `parent` hangs under: `parent`, or past the depth limit its deepest
+    allowed ancestor (None: the reply becomes a top-level comment). The one threading rule,
+    for the reply form and for imports alike; `level_of` and `parent_of` read the tree."""
+    top = max_thread_level()
+    while parent is not None and level_of(parent) >= top:
+        parent = parent_of(parent) if level_of(parent) > 0 else None
+    return parent
+
+
+def _post_content_type():
+    return ContentType.objects.get_for_model(Post)
+
+
+def _ip(value):
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None
+
+
+def _url(value):
+    """Only http(s) addresses are kept as the commenter's website (the form allows no other)."""
+    value = (value or "").strip()
+    return value[:200] if value.lower().startswith(("http://", "https://")) else ""
+
+
+def _fields(*, user=None, name="", email="", url="", ip=None, submitted=None, text=""):
+    return {
+        "user": user,
+        "user_name": (name or "")[:50],
+        "user_email": (email or "")[:254],
+        "user_url": _url(url),
+        "ip_address": _ip(ip),
+        "submit_date": submitted or timezone.now(),
+        "comment": text,
+    }
+
+
+def _save_new(post, *, parent_id, state, fields, followup=False):
+    """Save a new XtdComment (xtd's save() computes its thread data) in `state`'s flags."""
+    comment = XtdComment(
+        content_type=_post_content_type(),
+        object_pk=str(post.pk),
+        site_id=settings.SITE_ID,
+        parent_id=parent_id or 0,
+        followup=followup,
+        **fields,
+        **FLAGS[state],
     )
+    comment._moderated_here = True  # adopt_foreign() below: the row is written by the caller
+    if comment.parent_id:
+        # A reply: xtd's _calculate_thread_data reads Max/Min("order") of the thread and
+        # shifts the orders after it, unlocked; concurrent replies got duplicate positions
+        # (and deadlocks). Lock the thread's root row (xtd's table only) until commit, so
+        # replies within one thread are placed one at a time (PostgreSQL; SQLite
+        # serializes writes anyway). Other threads are not held up.
+        root = XtdComment.norel_objects.filter(pk=comment.parent_id).values_list("thread_id", flat=True)
+        XtdComment.norel_objects.select_for_update().filter(pk__in=root).values_list("pk").first()
+    comment.save()
+    return comment
+
+
+def create(post, decision, *, parent_id=None, followup=False, by=None, **fields):
+    """A comment posted on `post` (already decided: a Decision that is not a rejection).
+
+    Fields: user, name, email, url, ip, submitted, text. Returns the XtdComment, with
+    `.moderation`. Its followers and the post's author hear of it from tasks, after commit.
+    """
+    from .notifications import enqueue_new_comment_notifications
+
+    state = STATE_FOR_OUTCOME[decision.outcome]
+    with transaction.atomic():
+        comment = _save_new(post, parent_id=parent_id, state=state, fields=_fields(**fields), followup=followup)
+        comment.moderation = Moderation.objects.create(
+            comment=comment,
+            state=state,
+            reason=decision.reason,
+            decided_by=by,
+            body_html=render_comment(comment.comment),
+            announced=state == State.PUBLISHED,  # comments.notifications tells its followers now
+        )
+    enqueue_new_comment_notifications(comment.pk, decision)
+    if state == State.PUBLISHED:
+        pages_changed("comment published", [post.pk])
+    return comment
+
+
+def seed(post, *, parent_id=None, state=State.PUBLISHED, reason=Reason.SEEDED, **fields):
+    """One demo or imported comment on `post` (a reply when parent_id is given). No mail."""
+    with transaction.atomic():
+        comment = _save_new(post, parent_id=parent_id, state=state, fields=_fields(**fields))
+        comment.moderation = Moderation.objects.create(
+            comment=comment,
+            state=state,
+            reason=reason,
+            body_html=render_comment(comment.comment),
+            announced=state == State.PUBLISHED,  # never announced: nobody is told of old comments
+        )
+    pages_changed("comment seeded", [post.pk])
+    return comment
+
+
+@contextmanager
+def seeding():
+    """Wrap a run of seed() calls: xtd's pre_save receiver is off meanwhile.
+
+    On every save of an existing comment, that receiver looks for the comment's replies by
+    parent_id, a column xtd does not index: a full scan of the comment table, twice, for
+    each comment created (save() saves twice). For a comment just created it finds nothing
+    and changes nothing (no replies yet, nested_count 0), so skipping it changes no data and
+    keeps an import of thousands of comments linear.
+    """
+    disconnected = pre_save.disconnect(publish_or_unpublish_on_pre_save, sender=XtdComment)
+    try:
+        yield
+    finally:
+        if disconnected:
+            pre_save.connect(publish_or_unpublish_on_pre_save, sender=XtdComment)
+
+
+def seed_many(post, rows, *, reason=Reason.SEEDED):
+    """Many demo or imported comments on `post` at once: {key: pk}.
+
+    Each row is (key, parent_key, state, fields), fields as for seed(). For new threads
+    only: every parent_key is None or the key of an earlier row. A reply deeper than the
+    site allows answers its deepest allowed ancestor (reply_parent()), as on the site. The
+    thread data xtd's save() would compute (thread_id, parent_id, level, order,
+    nested_count) is computed here in memory: order is the position in the thread in
+    pre-order, children in insertion order (as xtd inserts a reply at the end of its
+    parent's subtree); nested_count counts all descendants. xtd's comment inherits
+    django_comments' Comment through a second table, which bulk_create cannot fill: the base
+    rows are bulk-created, the xtd rows inserted with one executemany. A test compares the
+    result with seed()'s one-by-one path.
+    """
+    if not rows:
+        return {}
+    level, parent_of = {}, {}
+    for key, parent_key, *_ in rows:
+        parent = parent_key
+        if parent is not None:
+            parent = reply_parent(parent, level_of=level.__getitem__, parent_of=parent_of.__getitem__)
+        parent_of[key] = parent
+        level[key] = 0 if parent is None else level[parent] + 1
+    children, roots = {}, []
+    for key, *_ in rows:
+        if parent_of[key] is None:
+            roots.append(key)
+        else:
+            children.setdefault(parent_of[key], []).append(key)
+    thread = {}  # key -> (root key, order)
+    for root in roots:
+        order, stack = 0, [root]
+        while stack:
+            key = stack.pop()
+            order += 1
+            thread[key] = (root, order)
+            stack.extend(reversed(children.get(key, [])))
+    nested = dict.fromkeys(parent_of, 0)
+    for key, *_ in reversed(rows):
+        if parent_of[key] is not None:
+            nested[parent_of[key]] += nested[key] + 1
+    content_type = _post_content_type()
+    base = Comment.objects.bulk_create(
+        Comment(
+            content_type=content_type,
+            object_pk=str(post.pk),
+            site_id=settings.SITE_ID,
+            **_fields(**fields),
+            **FLAGS[state],
+        )
+        for _key, _parent, state, fields in rows
+    )
+    pks = {row[0]: comment.pk for row, comment in zip(rows, base, strict=True)}
+    table = connection.ops.quote_name(XtdComment._meta.db_table)
+    values = []
+    for key, *_ in rows:
+        root, order = thread[key]
+        parent_pk = pks[parent_of[key]] if parent_of[key] is not None else pks[key]
+        values.append((pks[key], pks[root], parent_pk, level[key], order, False, nested[key]))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} "  # noqa: S608 - the table name is quoted, values are parameters
+            '(comment_ptr_id, thread_id, parent_id, level, "order", followup, nested_count) '
+            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            values,
+        )
+    Moderation.objects.bulk_create(
+        Moderation(
+            comment_id=pks[key],
+            state=state,
+            reason=reason,
+            body_html=render_comment(fields.get("text", "")),
+            announced=state == State.PUBLISHED,
+        )
+        for key, _parent, state, fields in rows
+    )
+    pages_changed("comments seeded", [post.pk])
+    return pks
+
+
+def update_seeded(comment_id, **fields):
+    """Bring an imported comment's author, date and text up to date; its state stays as it is."""
+    values = _fields(**fields)
+    user = values.pop("user")
+    values["user_id"] = user.pk if user is not None else None
+    XtdComment.norel_objects.filter(pk=comment_id).update(**values)
+    Moderation.objects.filter(comment_id=comment_id).update(body_html=render_comment(values["comment"]))
+    pages_changed("comment updated")
+
+
+def thread_positions(comment_ids):
+    """{pk: (level, parent_id)} of the comments that still exist among `comment_ids`."""
+    ids = list(comment_ids)
+    positions = {}
+    for start in range(0, len(ids), 500):
+        rows = XtdComment.norel_objects.filter(pk__in=ids[start : start + 500]).values_list("pk", "level", "parent_id")
+        positions.update({pk: (level, parent) for pk, level, parent in rows})
+    return positions
+
+
+def unfollow(*, thread_id, email):
+    """No more follow-up mail about a thread for `email` (the unsubscribe link)."""
+    XtdComment.norel_objects.filter(thread_id=thread_id, user_email__iexact=email, followup=True).update(followup=False)
+
+
+# Comments made elsewhere ---------------------------------------------------------------
+
+
+def adopt(comment_ids=None):
+    """Give comments without a moderation row one, from their xtd flags. Returns their ids.
+
+    For comments made outside this module: by django-comments-xtd itself, the shell, or a
+    site that used xtd before this engine. `comment_ids=None`: every such comment.
+    """
+    missing = XtdComment.norel_objects.filter(moderation__isnull=True)
+    if comment_ids is not None:
+        missing = missing.filter(pk__in=list(comment_ids))
+    rows = list(missing.values_list("pk", "comment", "is_public", "is_removed"))
+    Moderation.objects.bulk_create(
+        (
+            Moderation(
+                comment_id=pk,
+                state=state_from_flags(is_public, is_removed),
+                reason=Reason.ADOPTED,
+                body_html=render_comment(text),
+                announced=True,  # it was visible (or not) before we knew of it: tell nobody now
+            )
+            for pk, text, is_public, is_removed in rows
+        ),
+        ignore_conflicts=True,
+    )
+    if rows:
+        pages_changed("comments adopted")
+    return [row[0] for row in rows]
+
+
+def adopt_foreign(sender, instance, created, raw=False, **kwargs):
+    """post_save of XtdComment: a comment saved by anyone but this module gets its row at once."""
+    if created and not raw and not getattr(instance, "_moderated_here", False):
+        adopt([instance.pk])
 
 
 # State changes -------------------------------------------------------------------------
-
-_FLAGS = {
-    State.PUBLISHED: {"is_public": True, "is_removed": False},
-    State.HELD: {"is_public": False, "is_removed": False},
-    State.SPAM: {"is_public": False, "is_removed": True},
-    State.REMOVED: {"is_removed": True},
-}
 
 
 def _ids(comments):
@@ -238,8 +364,8 @@ def _change(comments, state, *, by, reason=Reason.MODERATOR, only_from=None):
         Moderation.objects.filter(comment_id__in=changed).update(
             state=state, reason=reason, decided_by=by, decided_at=timezone.now()
         )
-        XtdComment.norel_objects.filter(pk__in=changed).update(**_FLAGS[state])
-    on_state_change(changed, state)
+        XtdComment.norel_objects.filter(pk__in=changed).update(**FLAGS[state])
+    pages_changed("comment moderated")
     return changed
 
 
@@ -303,11 +429,38 @@ def report(comment, *, reporter_key):
             return False
         count = Report.objects.filter(comment_id=comment.pk).count()
         Moderation.objects.filter(comment_id=comment.pk).update(report_count=count)
-    if count >= conf("COMMENTS_REPORT_THRESHOLD"):
+    if count >= rules.conf("COMMENTS_REPORT_THRESHOLD"):
         _change([comment.pk], State.HELD, by=None, reason=Reason.REPORTED, only_from=[State.PUBLISHED])
     return True
 
 
-def on_state_change(comment_ids, state):
-    """What a change of state touches: the cached pages that show (or count) comments."""
-    invalidate_pages("comment moderated")
+# xtd's hook ----------------------------------------------------------------------------
+
+
+class PostCommentModerator(XtdCommentModerator):
+    """xtd's moderator for Post, over comments.rules: allow() rejects, moderate() holds.
+
+    Our own form (comments.posting) decides without it; this keeps xtd's own entry points
+    (its API) under the same rules. Nothing is kept between the two calls.
+    """
+
+    email_notification = False  # comments.notifications sends mail, from a task
+
+    def _decide(self, comment, content_object, request):
+        ip = rules.client_ip(request) if request is not None else None
+        return rules.decide(content_object, email=comment.user_email, text=comment.comment, user=comment.user, ip=ip)
+
+    def allow(self, comment, content_object, request):
+        return self._decide(comment, content_object, request).outcome != Outcome.REJECT
+
+    def moderate(self, comment, content_object, request):
+        decision = self._decide(comment, content_object, request)
+        if decision.outcome == Outcome.SPAM:
+            comment.is_removed = True
+        return decision.outcome in (Outcome.HOLD, Outcome.SPAM)
+
+
+def register():
+    if Post not in moderator._registry:
+        moderator.register(Post, PostCommentModerator)
+    post_save.connect(adopt_foreign, sender=XtdComment, dispatch_uid="comments.adopt_foreign")

@@ -14,15 +14,16 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from django_comments.views.comments import post_comment as contrib_post_comment
 from django_comments_xtd import get_form
-from django_comments_xtd.models import XtdComment, max_thread_level_for_content_type
+from django_comments_xtd.models import XtdComment
 
 from blog.models import Post
 
-from . import moderation
-from .models import State
+from . import moderation, rules
+from .models import Moderation, State
 from .notifications import ACTION_MAX_AGE, ACTION_SALT, UNSUBSCRIBE_SALT
+from .posting import FORM_FIELDS, Submission, resolve_parent, submit
+from .posting import confirm as confirm_submission
 
 PENDING_SESSION_KEY = "comments_pending"
 
@@ -35,27 +36,14 @@ def pending_ids(request):
     return session.get(PENDING_SESSION_KEY, [])
 
 
-def _max_level():
-    from django.contrib.contenttypes.models import ContentType
-
-    return max_thread_level_for_content_type(ContentType.objects.get_for_model(Post))
-
-
 def _form_page(request, post, form, *, status, message="", parent=None, preview_html=""):
     """The comment form again: the reader's text kept, what to fix said."""
-    return render(
-        request,
-        "comments/form_page.html",
-        {
-            "post": post,
-            "form": form,
-            "message": message,
-            "parent": parent,
-            "preview_html": preview_html,
-            "status": status,
-        },
-        status=status,
-    )
+    context = {"post": post, "form": form, "message": message, "parent": parent, "preview_html": preview_html}
+    return render(request, "comments/form_page.html", {**context, "status": status}, status=status)
+
+
+def _error(request, message, status):
+    return render(request, "comments/error.html", {"message": message}, status=status)
 
 
 def _resolve_post(data, user):
@@ -66,29 +54,6 @@ def _resolve_post(data, user):
     except (TypeError, ValueError):
         return None
     return Post.objects.visible_to(user).filter(pk=pk).select_related("author").first()
-
-
-def _resolve_parent(post, raw):
-    """The published comment being replied to (re-aimed at the deepest allowed level)."""
-    try:
-        parent_id = int(raw or 0)
-    except (TypeError, ValueError):
-        return None, "The comment you replied to is not valid."
-    if not parent_id:
-        return None, ""
-    parent = (
-        XtdComment.norel_objects.filter(
-            pk=parent_id, object_pk=str(post.pk), content_type__app_label="blog", content_type__model="post"
-        )
-        .select_related("moderation")
-        .first()
-    )
-    if parent is None or parent.moderation.state != State.PUBLISHED:
-        return None, "The comment you replied to is not available for replies."
-    max_level = _max_level()
-    while parent.level >= max_level:  # past the depth limit: answer at the deepest allowed level
-        parent = XtdComment.norel_objects.select_related("moderation").get(pk=parent.parent_id)
-    return parent, ""
 
 
 def forgery_check(request):
@@ -117,76 +82,29 @@ def forgery_check(request):
 @csrf_exempt  # forgery_check() instead: see its docstring
 @require_POST
 def post_comment(request):
-    """Check what needs a clear answer, then hand over to django_comments' post view.
-
-    django_comments answers bad input with a bare 400 and xtd's moderator with a bare
-    rejection; here every refusal shows the form again with the reader's text and the
-    reason, and the status says what happened (400, 403, 404, 409, 429).
-    """
-    data = request.POST.copy()
-    if request.user.is_authenticated:  # signed-in readers comment as themselves, whatever was sent
-        data["name"] = request.user.get_full_name() or request.user.get_username()
-        data["email"] = request.user.email
-    post = _resolve_post(data, request.user)
+    """The comment form's target: comments.posting.submit() decides, this answers."""
+    post = _resolve_post(request.POST, request.user)
     if post is None:
-        return render(request, "comments/error.html", {"message": "That post does not exist."}, status=404)
-    form = get_form()(post, data=data)
-    request.META["REMOTE_ADDR"] = moderation.client_ip(request)  # stored with the comment
+        return _error(request, "That post does not exist.", 404)
     forged = forgery_check(request)
     if forged:
-        fresh = get_form()(post, initial={key: data.get(key, "") for key in ("name", "email", "url", "comment")})
+        fresh = get_form()(post, initial={key: request.POST.get(key, "") for key in FORM_FIELDS})
         return _form_page(request, post, fresh, status=403, message=forged)
-
-    if form.security_errors():
-        fresh = get_form()(post, initial={key: data.get(key, "") for key in ("name", "email", "url", "comment")})
-        if "honeypot" in form.errors:
-            return _form_page(request, post, fresh, status=400, message="Your comment could not be posted.")
-        return _form_page(
-            request,
-            post,
-            fresh,
-            status=400,
-            message="This form had expired or was altered, so nothing was posted. "
-            "Your text is below: please send it again.",
-        )
-    parent, problem = _resolve_parent(post, data.get("reply_to"))
-    if problem:
-        return _form_page(request, post, form, status=400, message=problem)
-    if not form.is_valid():
-        return _form_page(request, post, form, status=400, message="Please fix the marked fields.", parent=parent)
-    text = form.cleaned_data["comment"]
-    try:
-        preview_html = moderation.render_markdown(text, profile="comment")
-    except (moderation.MarkupTooLong, moderation.MarkupRejected) as error:
-        form.add_error("comment", str(error))
-        return _form_page(request, post, form, status=400, message="Please fix the marked fields.", parent=parent)
-    if "preview" in data:
-        return _form_page(request, post, form, status=200, parent=parent, preview_html=preview_html)
-    refused = moderation.rejection(post, email=form.cleaned_data["email"], text=text, user=request.user)
-    if refused is None and moderation.rate_limited(request.META["REMOTE_ADDR"]):
-        refused = moderation.Decision(
-            moderation.Outcome.REJECT,
-            "rate",
-            "You have posted several comments in a short time. Please wait a few minutes and try again.",
-            status=429,
-        )
-    if refused is not None:
-        return _form_page(request, post, form, status=refused.status, message=refused.message, parent=parent)
-
-    data["reply_to"] = str(parent.pk if parent else 0)
-    data["next"] = post.get_absolute_url()
-    request.POST = data
-    request._dont_enforce_csrf_checks = True  # django_comments' csrf_protect: checked above
-    contrib_post_comment(request)  # its redirect is replaced by ours below
-    comment = getattr(request, "posted_comment", None)
-    if comment is None and getattr(request, "confirmation_sent", False):
+    result = submit(request, post, request.POST)
+    if result.kind == Submission.POSTED:
+        return _after_posting(request, post, result.comment)
+    if result.kind == Submission.CONFIRMATION_SENT:
         messages.info(request, "Almost there: we sent you an email with a link to confirm your comment.")
         return HttpResponseRedirect(f"{post.get_absolute_url()}#comments")
-    if comment is None:  # refused by a receiver after all (a race with our own checks)
-        decision = getattr(request, "comment_decision", None)
-        message = decision.message if decision and decision.message else "Your comment could not be posted."
-        return _form_page(request, post, form, status=getattr(decision, "status", 400) or 400, message=message)
-    return _after_posting(request, post, comment)
+    return _form_page(
+        request,
+        post,
+        result.form,
+        status=result.status,
+        message=result.message,
+        parent=result.parent,
+        preview_html=result.preview_html,
+    )
 
 
 def _after_posting(request, post, comment):
@@ -219,7 +137,7 @@ def reply(request, pk):
     post = Post.objects.visible_to(request.user).filter(pk=int(comment.object_pk)).first()
     if post is None:
         raise Http404("No such post")
-    parent, _ = _resolve_parent(post, comment.pk)
+    parent, _ = resolve_parent(post, comment.pk)
     form = get_form()(post, comment=parent)
     return render(request, "comments/reply_page.html", {"post": post, "parent": parent, "form": form})
 
@@ -227,7 +145,7 @@ def reply(request, pk):
 def _reporter_key(request):
     if request.session.session_key is None:
         request.session.save()
-    raw = f"{request.session.session_key}|{moderation.client_ip(request)}"
+    raw = f"{request.session.session_key}|{rules.client_ip(request)}"
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -236,7 +154,7 @@ def _reporter_key(request):
 def report(request, pk):
     forged = forgery_check(request)
     if forged:
-        return render(request, "comments/error.html", {"message": forged}, status=403)
+        return _error(request, forged, 403)
     comment = get_object_or_404(
         XtdComment.norel_objects.select_related("moderation"), pk=pk, moderation__state=State.PUBLISHED
     )
@@ -255,24 +173,20 @@ def email_action(request, token):
         payload = signing.loads(token, salt=ACTION_SALT, max_age=ACTION_MAX_AGE)
         comment_id, action = int(payload["c"]), payload["a"]
     except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return render(request, "comments/error.html", {"message": "This link is invalid or has expired."}, status=400)
+        return _error(request, "This link is invalid or has expired.", 400)
     if action not in {"approve", "spam"}:
-        return render(request, "comments/error.html", {"message": "This link is invalid."}, status=400)
+        return _error(request, "This link is invalid.", 400)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), reverse("admin:login"))
     if not request.user.is_staff:
-        return render(request, "comments/error.html", {"message": "Only staff can moderate comments."}, status=403)
-    comment = get_object_or_404(XtdComment.norel_objects.select_related("moderation"), pk=comment_id)
+        return _error(request, "Only staff can moderate comments.", 403)
+    comment = get_object_or_404(XtdComment.norel_objects, pk=comment_id)
+    moderation.adopt([comment.pk])  # a comment made outside this engine gets its row first
     act = moderation.approve if action == "approve" else moderation.mark_spam
     changed = act([comment], by=request.user)
-    comment.moderation.refresh_from_db()
+    state = Moderation.objects.get(comment_id=comment.pk).get_state_display().lower()
     done = "approved" if action == "approve" else "marked as spam"
-    text = (
-        f"Comment {done}."
-        if changed
-        else f"Nothing to do: the comment is {comment.moderation.get_state_display().lower()}."
-    )
-    messages.success(request, text)
+    messages.success(request, f"Comment {done}." if changed else f"Nothing to do: the comment is {state}.")
     return HttpResponseRedirect(reverse("admin:comments_heldcomment_changelist"))
 
 
@@ -283,8 +197,8 @@ def unsubscribe(request, token):
         payload = signing.loads(token, salt=UNSUBSCRIBE_SALT)
         email, thread_id = payload["e"], int(payload["t"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return render(request, "comments/error.html", {"message": "This link is invalid."}, status=400)
-    XtdComment.norel_objects.filter(thread_id=thread_id, user_email__iexact=email, followup=True).update(followup=False)
+        return _error(request, "This link is invalid.", 400)
+    moderation.unfollow(thread_id=thread_id, email=email)
     return render(request, "comments/unsubscribed.html", {"email": email})
 
 
@@ -305,33 +219,8 @@ def locate(request, pk):
 @never_cache
 def confirm(request, key):
     """Replaces xtd's confirm view (COMMENTS_XTD_CONFIRM_EMAIL): the same signed key, but the
-    confirmed comment goes through our moderator and gets its moderation row, and mail is
-    left to tasks."""
-    from django_comments_xtd import signed
-    from django_comments_xtd.conf import settings as conf
-    from django_comments_xtd.models import TmpXtdComment
-
-    from .receivers import create_comment
-
-    try:
-        tmp = signed.loads(str(key), extra_key=conf.COMMENTS_XTD_SALT)
-    except (ValueError, signed.BadSignature):
-        return render(request, "comments/error.html", {"message": "This confirmation link is invalid."}, status=400)
-    if not isinstance(tmp, TmpXtdComment):
-        return render(request, "comments/error.html", {"message": "This confirmation link is invalid."}, status=400)
-    existing = XtdComment.norel_objects.filter(
-        content_type=tmp.content_type, object_pk=tmp.object_pk, user_email=tmp.user_email, submit_date=tmp.submit_date
-    ).first()
-    post = Post.objects.published().filter(pk=int(tmp.object_pk)).first()
-    if post is None:
-        raise Http404("No such post")
-    if existing is None:
-        post_moderator = moderation.moderator._registry[Post]
-        allowed = post_moderator.allow(tmp, post, request)
-        decision = request.comment_decision
-        if not allowed:
-            return render(request, "comments/error.html", {"message": decision.message}, status=decision.status)
-        if post_moderator.moderate(tmp, post, request):
-            tmp.is_public = False
-        existing = create_comment(tmp, decision)
-    return _after_posting(request, post, existing)
+    comment is decided and stored by comments.posting, and mail is left to tasks."""
+    result = confirm_submission(key)
+    if result.kind != Submission.POSTED:
+        return _error(request, result.message, result.status)
+    return _after_posting(request, result.post, result.comment)

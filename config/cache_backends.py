@@ -7,7 +7,7 @@ a cache that holds nothing would:
     get -> default        get_many -> {}           has_key / touch / delete -> False
     add -> False          set -> None (dropped)    set_many -> every key (all failed)
     incr / decr -> ValueError, as for a missing key (Django's API), so callers that
-                   handle a missing key (comments.moderation.count_for_rate_limit) go on
+                   handle a missing key (comments.rules.count_for_rate_limit) go on
     delete_many -> None   clear -> False
 
 get_or_set, incr_version, decr and `in` are built from these by BaseCache, and the async

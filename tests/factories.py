@@ -105,55 +105,64 @@ def bulk_posts(count, *, theme, author, tags_for=None, title="Bulk post {n}"):
     return posts
 
 
-def bulk_thread(post, count, *, replies_per_root=0):
-    """`count` published top-level comments on `post`, each with `replies_per_root` replies.
+def comment(post, *, text="A thoughtful comment.", parent=None, state=None, reason=None, **fields):
+    """One comment on `post` (a reply to `parent`), stored by the one writer, comments.moderation.
 
-    Fast: XtdComment inherits django_comments' Comment through a second table, which
-    bulk_create cannot fill, so the base rows are bulk-created and the xtd rows inserted
-    with one executemany. Returns (roots, replies) as base Comment objects.
+    Fields as for comments.moderation.seed(): user, name, email, url, ip, submitted.
     """
-    from django.contrib.contenttypes.models import ContentType
-    from django.db import connection
-    from django_comments.models import Comment
+    from comments import moderation
+    from comments.models import Reason, State
+
+    fields.setdefault("name", fields["user"].get_full_name() if fields.get("user") else "Reader")
+    fields.setdefault("email", fields["user"].email if fields.get("user") else "reader@example.com")
+    fields.setdefault("ip", "10.0.0.1")
+    return moderation.seed(
+        post,
+        parent_id=parent.pk if parent else None,
+        state=state or State.PUBLISHED,
+        reason=reason or Reason.SEEDED,
+        text=text,
+        **fields,
+    )
+
+
+def comments(post, count, *, state=None, reason=None, text="Comment {n}", replies_per_root=0, reply_text=None):
+    """`count` top-level comments on `post`, each with `replies_per_root` replies, in a few queries
+    (comments.moderation.seed_many). The n-th comment is n * 2 minutes older than the last;
+    its replies come just after it. Returns (top-level comments, replies), oldest first."""
     from django_comments_xtd.models import XtdComment
 
-    from comments.models import Moderation, Reason, State
+    from comments import moderation
+    from comments.models import Reason, State
 
-    ct = ContentType.objects.get_for_model(post)
     now = timezone.now()
-
-    def base(n, name, text, minutes):
-        return Comment(
-            content_type=ct,
-            object_pk=str(post.pk),
-            site_id=1,
-            user_name=name,
-            user_email=f"{name.lower()}{n}@example.com",
-            comment=text,
-            submit_date=now - datetime.timedelta(minutes=minutes),
-            is_public=True,
-        )
-
-    roots = Comment.objects.bulk_create(base(n, "Reader", f"Comment number {n}", 2 * (count - n)) for n in range(count))
-    replies = Comment.objects.bulk_create(
-        base(k, "Replier", f"Reply {k} to {root.pk}", 2 * (count - i) - 1)
-        for i, root in enumerate(roots)
-        for k in range(replies_per_root)
-    )
-    rows = [(root.pk, root.pk, root.pk, 0, 1, False, replies_per_root) for root in roots]
-    for i, reply in enumerate(replies):
-        root = roots[i // replies_per_root]
-        rows.append((reply.pk, root.pk, root.pk, 1, i % replies_per_root + 2, False, 0))
-    table = connection.ops.quote_name(XtdComment._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} "
-            '(comment_ptr_id, thread_id, parent_id, level, "order", followup, nested_count) '
-            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            rows,
-        )
-    Moderation.objects.bulk_create(
-        Moderation(comment_id=c.pk, state=State.PUBLISHED, reason=Reason.SEEDED, body_html=f"<p>{c.comment}</p>")
-        for c in [*roots, *replies]
-    )
+    rows = []
+    for n in range(count):
+        minutes = 2 * (count - n)
+        fields = {
+            "name": f"Reader {n}",
+            "email": f"reader{n}@example.com",
+            "ip": "10.0.0.1",
+            "submitted": now - datetime.timedelta(minutes=minutes),
+            "text": text.format(n=n),
+        }
+        rows.append((("root", n), None, state or State.PUBLISHED, fields))
+        for k in range(replies_per_root):
+            reply = {
+                **fields,
+                "name": f"Replier {k}",
+                "email": f"replier{k}@example.com",
+                "submitted": now - datetime.timedelta(minutes=minutes - 1, seconds=-k),
+                "text": (reply_text or "Reply {k} to comment {n}").format(k=k, n=n),
+            }
+            rows.append((("reply", n, k), ("root", n), state or State.PUBLISHED, reply))
+    pks = moderation.seed_many(post, rows, reason=reason or Reason.SEEDED)
+    loaded = XtdComment.norel_objects.select_related("moderation").in_bulk(pks.values())
+    roots = [loaded[pk] for key, pk in pks.items() if key[0] == "root"]
+    replies = [loaded[pk] for key, pk in pks.items() if key[0] == "reply"]
     return roots, replies
+
+
+def bulk_thread(post, count, *, replies_per_root=0):
+    """`count` published top-level comments on `post`, each with `replies_per_root` replies."""
+    return comments(post, count, replies_per_root=replies_per_root, text="Comment number {n}")

@@ -1,22 +1,18 @@
 """The moderation queue in the admin, its bulk actions, and the moderation functions themselves."""
 
-import datetime
 import re
 from html.parser import HTMLParser
 
 import pytest
-from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.test import Client
-from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
-from blog.models import Post
 from comments import moderation
 from comments.models import Moderation, Reason, State
 
 from .commenting import post_comment
-from .factories import PostFactory, UserFactory, bulk_posts
+from .factories import PostFactory, UserFactory, bulk_posts, comment
+from .factories import comments as comment_factory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,36 +54,9 @@ def fetch(comment):
 
 
 def make_comments(post, count, *, state=State.HELD, reason=Reason.FIRST_COMMENT, prefix="Bulk comment"):
-    """`count` top-level comments stored directly (no view, no rules), each with its Moderation row."""
-    flags = {
-        State.PUBLISHED: (True, False),
-        State.HELD: (False, False),
-        State.SPAM: (False, True),
-        State.REMOVED: (True, True),
-    }[state]
-    content_type = ContentType.objects.get_for_model(Post)
-    now = timezone.now()
-    comments = []
-    for n in range(count):  # XtdComment is multi-table (django_comments' Comment): no bulk_create
-        comment = XtdComment(
-            content_type=content_type,
-            object_pk=str(post.pk),
-            site_id=settings.SITE_ID,
-            user_name=f"Reader {n}",
-            user_email=f"reader{n}@example.com",
-            comment=f"{prefix} {n}",
-            submit_date=now - datetime.timedelta(minutes=n),
-            ip_address="10.0.0.1",
-            is_public=flags[0],
-            is_removed=flags[1],
-        )
-        comment.save()
-        comments.append(comment)
-    Moderation.objects.bulk_create(
-        Moderation(comment=comment, state=state, reason=reason, body_html=f"<p>{comment.comment}</p>")
-        for comment in comments
-    )
-    return comments
+    """`count` top-level comments stored directly (no view, no rules), newest first."""
+    roots, _ = comment_factory(post, count, state=state, reason=reason, text=prefix + " {n}")
+    return roots[::-1]
 
 
 def act(client, action, comments, *, query=""):
@@ -375,23 +344,18 @@ def test_followup_task_after_a_bulk_approve_runs_a_bounded_number_of_queries(
     """The mail task after approving N replies must not load each one separately."""
     (parent,) = make_comments(post, 1, state=State.PUBLISHED, prefix="Parent")
     XtdComment.norel_objects.filter(pk=parent.pk).update(followup=True)
-    replies = []
-    for n in range(count):
-        reply = XtdComment(
-            content_type=parent.content_type,
-            object_pk=parent.object_pk,
-            site_id=settings.SITE_ID,
-            user_name=f"Replier {n}",
-            user_email=f"replier{n}@example.com",
-            comment=f"Reply {n}",
-            is_public=False,
-            parent_id=parent.pk,
+    replies = [
+        comment(
+            post,
+            parent=parent,
+            state=State.HELD,
+            reason=Reason.FIRST_COMMENT,
+            name=f"Replier {n}",
+            email=f"replier{n}@example.com",
+            text=f"Reply {n}",
         )
-        reply.save()
-        replies.append(reply)
-    Moderation.objects.bulk_create(
-        Moderation(comment=reply, state=State.HELD, reason=Reason.FIRST_COMMENT) for reply in replies
-    )
+        for n in range(count)
+    ]
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         moderation.approve(replies, by=staff)
     with django_assert_max_num_queries(20):
@@ -508,7 +472,7 @@ def held_comment(post):
         (moderation.mark_spam, State.HELD, State.SPAM, False, True),
         (moderation.mark_spam, State.PUBLISHED, State.SPAM, False, True),
         (moderation.remove, State.HELD, State.REMOVED, False, True),
-        (moderation.remove, State.PUBLISHED, State.REMOVED, True, True),
+        (moderation.remove, State.PUBLISHED, State.REMOVED, False, True),
         (moderation.restore, State.REMOVED, State.PUBLISHED, True, False),
         (moderation.restore, State.SPAM, State.PUBLISHED, True, False),
     ],

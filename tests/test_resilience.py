@@ -32,7 +32,7 @@ from django.test import Client
 from django.urls import reverse
 from django_comments_xtd.models import XtdComment
 
-from comments import moderation
+from comments import rules
 from config import cache_backends
 from config.cache_backends import ResilientRedisCache
 from config.resilience import OneLineFormatter
@@ -144,8 +144,8 @@ def test_the_log_hides_a_redis_password():
 
 
 def test_the_comment_rate_limit_does_not_crash_without_redis(redis_down):
-    moderation.count_for_rate_limit("192.0.2.1")  # add fails, incr raises ValueError, add again
-    assert moderation.rate_limited("192.0.2.1") is False
+    rules.count_for_rate_limit("192.0.2.1")  # add fails, incr raises ValueError, add again
+    assert rules.rate_limited("192.0.2.1") is False
 
 
 @pytest.mark.django_db

@@ -10,7 +10,7 @@ from django_comments_xtd.models import XtdComment
 
 from blog.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME, POSTS
 from blog.models import PinnedPost, Post, Tag, Theme
-from comments import moderation
+from comments import moderation, rules
 from comments.models import Moderation, Reason, State
 
 pytestmark = pytest.mark.django_db
@@ -195,8 +195,8 @@ def test_the_seeded_spam_is_what_the_rules_would_decide():
     seed()
     post, comments = demo_comments()
     spam = comments["promo@lucky-wins.example"]
-    decision = moderation.classify(post, email="someone@example.com", text=spam.comment)
-    assert (decision.outcome, decision.reason) == (moderation.Outcome.SPAM, Reason.SPAM_WORD)
+    decision = rules.classify(post, email="someone@example.com", text=spam.comment)
+    assert (decision.outcome, decision.reason) == (rules.Outcome.SPAM, Reason.SPAM_WORD)
 
 
 def test_the_authors_reply_is_nested_under_the_reader_comment():

@@ -26,7 +26,7 @@ Decisions (also in README.md, "Importing"):
   deeper than that answers the deepest allowed ancestor, as a new reply on the site would.
   Comments go in date order (parents first), since xtd orders replies by insertion.
   A post none of whose comments were imported before gets them in a few bulk queries with
-  the thread data xtd's save() would compute (comments.importing.bulk_create_comments;
+  the thread data xtd's save() would compute (comments.moderation.seed_many;
   a test compares both paths); later additions go one by one through xtd's save().
 - Imported comments keep the reason "seeded" (comments.models.Reason: "Demo or imported
   content"), so no migration of the comments app is needed.
@@ -41,7 +41,6 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from django.conf import settings
 from django.db import transaction
 
 from blog.markup import MarkupRejected, MarkupTooLong
@@ -139,11 +138,6 @@ def parse_iso(value, label, element):
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=datetime.UTC)
     return parsed
-
-
-def max_thread_level():
-    by_model = getattr(settings, "COMMENTS_XTD_MAX_THREAD_LEVEL_BY_APP_MODEL", {})
-    return by_model.get("blog.post", getattr(settings, "COMMENTS_XTD_MAX_THREAD_LEVEL", 0))
 
 
 class Summary:
@@ -328,7 +322,7 @@ def _in_thread_order(comments):
 def _import_comments(data, post, *, source, author, summary):
     if not data.comments:
         return
-    from comments import importing  # the comments app's half of the importer
+    from comments import moderation  # the one writer of comments
 
     author_ids = set(data.identities)
     if author.email:
@@ -339,16 +333,16 @@ def _import_comments(data, post, *, source, author, summary):
             source=source, kind=LegacyLink.Kind.COMMENT, source_id__in=[c.source_id for c in data.comments]
         )
     }
-    positions = importing.thread_positions([link.comment_id for link in links.values() if link.comment_id])
+    positions = moderation.thread_positions([link.comment_id for link in links.values() if link.comment_id])
     if BULK_COMMENTS and not links:
         _bulk_write_comments(data, post, author, author_ids, source=source, summary=summary)
         return
-    with importing.creating():
+    with moderation.seeding():
         _write_comments(data, post, author, author_ids, links, positions, source=source, summary=summary)
 
 
 # A post none of whose comments were imported before gets them in a few bulk queries
-# (comments.importing.bulk_create_comments); otherwise one by one through xtd's save().
+# (comments.moderation.seed_many); otherwise one by one through xtd's save() (seed()).
 BULK_COMMENTS = True
 
 
@@ -366,30 +360,26 @@ def _comment_fields(comment, author, author_ids):
 
 
 def _bulk_write_comments(data, post, author, author_ids, *, source, summary):
-    from comments import importing
+    from comments import moderation
 
-    top = max_thread_level()
-    alias, level, parent_of, rows, checksums = {}, {}, {}, [], {}
+    alias, written, rows, checksums = {}, set(), [], {}
 
     def resolve(source_id, depth=0):
         while source_id in alias and depth < 1000:
             source_id, depth = alias[source_id], depth + 1
-        return source_id if source_id in level else None
+        return source_id if source_id in written else None
 
     for comment in _in_thread_order(data.comments):
         if comment.skip:
             alias[comment.source_id] = comment.parent_source_id
             summary.skip("comments", f"{comment.source_id} on {data.label}", comment.skip)
             continue
-        parent = resolve(comment.parent_source_id) if comment.parent_source_id and top else None
-        while parent is not None and level[parent] >= top:
-            parent = parent_of[parent]
-        level[comment.source_id] = 0 if parent is None else level[parent] + 1
-        parent_of[comment.source_id] = parent
+        parent = resolve(comment.parent_source_id) if comment.parent_source_id else None
+        written.add(comment.source_id)
         rows.append((comment.source_id, parent, comment.state, _comment_fields(comment, author, author_ids)))
         checksums[comment.source_id] = comment.checksum(comment.parent_source_id)
         summary.count("comments", "created")
-    pks = importing.bulk_create_comments(post, rows)
+    pks = moderation.seed_many(post, rows)  # cuts threads deeper than the site allows
     LegacyLink.objects.bulk_create(
         LegacyLink(
             source=source,
@@ -404,10 +394,9 @@ def _bulk_write_comments(data, post, author, author_ids, *, source, summary):
 
 
 def _write_comments(data, post, author, author_ids, links, positions, *, source, summary):
-    from comments import importing
+    from comments import moderation
 
     new_links, pk_of, alias = [], {}, {}
-    top = max_thread_level()
 
     def resolve(source_id, depth=0):
         """The pk a reply to `source_id` hangs under (skipped comments pass it up), or None."""
@@ -422,11 +411,9 @@ def _write_comments(data, post, author, author_ids, links, positions, *, source,
             summary.skip("comments", label, comment.skip)
             continue
         parent_pk = resolve(comment.parent_source_id) if comment.parent_source_id else None
-        if parent_pk is not None and top == 0:
-            parent_pk = None
-        if parent_pk is not None:
-            while positions[parent_pk][0] >= top and positions[parent_pk][1] != parent_pk:
-                parent_pk = positions[parent_pk][1]
+        parent_pk = moderation.reply_parent(
+            parent_pk, level_of=lambda pk: positions[pk][0], parent_of=lambda pk: positions[pk][1]
+        )
         checksum = comment.checksum(comment.parent_source_id)
         link = links.get(comment.source_id)
         fields = _comment_fields(comment, author, author_ids)
@@ -438,12 +425,12 @@ def _write_comments(data, post, author, author_ids, links, positions, *, source,
             if link.checksum == checksum:
                 summary.count("comments", "unchanged")
             else:
-                importing.update_comment(link.comment_id, **fields)
+                moderation.update_seeded(link.comment_id, **fields)
                 link.checksum = checksum
                 link.save(update_fields=["checksum", "updated_at"])
                 summary.count("comments", "updated")
             continue
-        created = importing.create_comment(post, parent_id=parent_pk, state=comment.state, **fields)
+        created = moderation.seed(post, parent_id=parent_pk, state=comment.state, **fields)
         pk_of[comment.source_id] = created.pk
         positions[created.pk] = (created.level, created.parent_id)
         summary.count("comments", "created")

@@ -9,7 +9,6 @@ The demo author has a well-known password: this is for local development only.
 
 import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
@@ -17,8 +16,8 @@ from django.db import transaction
 from django_comments_xtd.models import XtdComment
 
 from blog.models import PinnedPost, Post, Tag, Theme
-from comments.models import Moderation, Reason, State
-from comments.moderation import render_comment
+from comments import moderation
+from comments.models import Reason, State
 
 DEMO_USERNAME = "author"
 DEMO_PASSWORD = "demo-author-password"  # noqa: S105 - a documented demo-only credential
@@ -941,13 +940,6 @@ COMMENTS = [
     },
 ]
 
-# xtd's flags for each state (comments.models.Moderation documents them).
-COMMENT_FLAGS = {
-    State.PUBLISHED: {"is_public": True, "is_removed": False},
-    State.HELD: {"is_public": False, "is_removed": False},
-    State.SPAM: {"is_public": False, "is_removed": True},
-}
-
 
 def _body(text):
     return text.strip() + "\n"
@@ -1051,7 +1043,7 @@ class Command(BaseCommand):
         self.count("pins", "created" if created else "updated" if self.sync(pin, values) else "same")
 
     def seed_comment(self, data, author, posts, seeded):
-        """One comment with its moderation row, keyed on (post, email, text).
+        """One comment (comments.moderation.seed), keyed on (post, email, text).
 
         An existing comment is left as it is: a moderator may have approved or removed it since.
         """
@@ -1060,33 +1052,27 @@ class Command(BaseCommand):
             name, email, user = author.get_full_name() or author.get_username(), author.email, author
         else:
             name, email, user = data["name"], data["email"], None
-        content_type = ContentType.objects.get_for_model(Post)
         comment = XtdComment.norel_objects.filter(
-            content_type=content_type, object_pk=str(post.pk), user_email=email, comment=data["text"]
+            content_type=ContentType.objects.get_for_model(Post),
+            object_pk=str(post.pk),
+            user_email=email,
+            comment=data["text"],
         ).first()
-        created = comment is None
-        if created:
+        if comment is None:
             parent = seeded[data["reply_to"]] if data.get("reply_to") else None
-            comment = XtdComment(
-                content_type=content_type,
-                object_pk=str(post.pk),
-                site_id=settings.SITE_ID,
-                user=user,
-                user_name=name,
-                user_email=email,
-                comment=data["text"],
-                submit_date=data["submit_date"],
-                ip_address=data["ip"],
-                parent_id=parent.pk if parent else 0,  # save() computes thread, level and order
-                **COMMENT_FLAGS[data["state"]],
-            )
-            comment.save()
-        if created or not Moderation.objects.filter(comment=comment).exists():
-            Moderation.objects.create(
-                comment=comment,
+            comment = moderation.seed(
+                post,
+                parent_id=parent.pk if parent else None,
                 state=data["state"],
                 reason=data["reason"],
-                body_html=render_comment(data["text"]),
+                user=user,
+                name=name,
+                email=email,
+                ip=data["ip"],
+                submitted=data["submit_date"],
+                text=data["text"],
             )
-        self.count("comments", "created" if created else "same")
+            self.count("comments", "created")
+        else:
+            self.count("comments", "same")
         return comment

@@ -1,0 +1,180 @@
+"""The rules that decide what happens to a new comment: configuration and decisions, no writes.
+
+A new comment ends in exactly one state (comments.models.State) with the rule that put it
+there (comments.models.Reason). The rules, each configured in settings (see `conf`):
+
+    reject  comments closed (per post, or COMMENTS_CLOSE_AFTER_DAYS); the same text from
+            the same email on the same post within COMMENTS_DUPLICATE_WINDOW seconds;
+            more than COMMENTS_RATE_LIMIT comments from one address in
+            COMMENTS_RATE_WINDOW seconds (HTTP 429). (A filled honeypot is refused by the
+            form itself: comments.posting.)
+    publish the post's author and staff ("trusted")
+    spam    a word from COMMENTS_SPAM_WORDS
+    hold    more than COMMENTS_MAX_LINKS links; a word from COMMENTS_MODERATION_WORDS;
+            the first comment from an email with none published yet
+    publish everything else ("clean")
+
+`rejection()` and `classify()` only read; comments.moderation stores what they decide and
+is the only code that writes comments. The rate-limit counter (`count_for_rate_limit`) is
+the one exception: a counter in the cache, not a comment.
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django_comments_xtd.models import XtdComment
+
+from .models import Reason, State
+
+DEFAULTS = {
+    "COMMENTS_RATE_LIMIT": 5,
+    "COMMENTS_RATE_WINDOW": 600,
+    "COMMENTS_MAX_LINKS": 2,
+    "COMMENTS_MODERATION_WORDS": [],
+    "COMMENTS_SPAM_WORDS": ["casino", "betting", "viagra", "crypto giveaway", "payday loan"],
+    "COMMENTS_HOLD_FIRST_COMMENT": True,
+    "COMMENTS_CLOSE_AFTER_DAYS": 0,  # 0: never close automatically
+    "COMMENTS_DUPLICATE_WINDOW": 86400,
+    "COMMENTS_REPORT_THRESHOLD": 3,
+    "COMMENTS_TRUSTED_PROXIES": 0,
+}
+
+
+def conf(name):
+    return getattr(settings, name, DEFAULTS[name])
+
+
+class Outcome:
+    REJECT = "reject"
+    PUBLISH = "publish"
+    HOLD = "hold"
+    SPAM = "spam"
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: str
+    reason: str  # a Reason value, or the name of the rejecting rule
+    message: str = ""
+    status: int = 200
+
+
+STATE_FOR_OUTCOME = {Outcome.PUBLISH: State.PUBLISHED, Outcome.HOLD: State.HELD, Outcome.SPAM: State.SPAM}
+
+# One match per link: a URL, a bare www. address, or a Markdown/HTML link to anything else.
+_LINK = re.compile(r"https?://|(?<!//)www\.|\]\((?!\s*https?://|\s*www\.)|<a\s", re.IGNORECASE)
+
+
+def client_ip(request):
+    """The client's address: REMOTE_ADDR, or the one the outermost trusted proxy saw.
+
+    With COMMENTS_TRUSTED_PROXIES = N, the N-th address from the right of
+    X-Forwarded-For is the one our own first proxy received the request from; anything
+    further left was written by the client and is not trusted.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    trusted = conf("COMMENTS_TRUSTED_PROXIES")
+    if not trusted:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if len(forwarded) >= trusted:
+        return forwarded[-trusted]
+    return remote
+
+
+def is_trusted(user, post):
+    """The post's author and staff publish directly."""
+    return bool(user is not None and user.is_authenticated and (user.is_staff or user.pk == post.author_id))
+
+
+def comments_closed(post):
+    """Why comments on `post` are closed, or "" when they are open."""
+    if not post.allow_comments:
+        return "Comments are closed on this post."
+    days = conf("COMMENTS_CLOSE_AFTER_DAYS")
+    if days and post.published_at and post.published_at < timezone.now() - timedelta(days=days):
+        return f"Comments close {days} days after a post is published; this one is closed."
+    return ""
+
+
+def _rate_key(ip):
+    return "comments:rate:" + hashlib.sha256((ip or "unknown").encode()).hexdigest()[:32]
+
+
+def rate_limited(ip):
+    """True when `ip` has posted COMMENTS_RATE_LIMIT comments in the current window."""
+    return (cache.get(_rate_key(ip)) or 0) >= conf("COMMENTS_RATE_LIMIT")
+
+
+def count_for_rate_limit(ip):
+    """Count one comment from `ip`; the window starts at its first comment (shared cache)."""
+    key = _rate_key(ip)
+    if not cache.add(key, 1, timeout=conf("COMMENTS_RATE_WINDOW")):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=conf("COMMENTS_RATE_WINDOW"))
+
+
+RATE_LIMITED = Decision(
+    Outcome.REJECT,
+    "rate",
+    "You have posted several comments in a short time. Please wait a few minutes and try again.",
+    status=429,
+)
+
+
+def rejection(post, *, email, text, user=None, ip=None):
+    """A Decision to reject before anything is stored, or None.
+
+    `ip`: the client's address for the rate limit (None: not checked, as for a comment
+    confirmed by email, which was counted when it was sent).
+    """
+    closed = comments_closed(post)
+    if closed:
+        return Decision(Outcome.REJECT, "closed", closed, status=403)
+    since = timezone.now() - timedelta(seconds=conf("COMMENTS_DUPLICATE_WINDOW"))
+    email = (user.email if user and user.is_authenticated and not email else email) or ""
+    duplicate = XtdComment.norel_objects.filter(
+        content_type__app_label="blog",
+        content_type__model="post",
+        object_pk=str(post.pk),
+        user_email__iexact=email,
+        comment=text,
+        submit_date__gte=since,
+    ).exists()
+    if duplicate:
+        return Decision(Outcome.REJECT, "duplicate", "You have already posted this comment here.", status=409)
+    if ip is not None and not is_trusted(user, post) and rate_limited(ip):
+        return RATE_LIMITED
+    return None
+
+
+def classify(post, *, email, text, user=None):
+    """Publish, hold or spam a comment that was not rejected, with the deciding rule."""
+    if is_trusted(user, post):
+        return Decision(Outcome.PUBLISH, Reason.TRUSTED)
+    lowered = text.lower()
+    if any(word.lower() in lowered for word in conf("COMMENTS_SPAM_WORDS")):
+        return Decision(Outcome.SPAM, Reason.SPAM_WORD)
+    if len(_LINK.findall(text)) > conf("COMMENTS_MAX_LINKS"):
+        return Decision(Outcome.HOLD, Reason.LINKS)
+    if any(word.lower() in lowered for word in conf("COMMENTS_MODERATION_WORDS")):
+        return Decision(Outcome.HOLD, Reason.MODERATION_WORD)
+    if conf("COMMENTS_HOLD_FIRST_COMMENT"):
+        known = XtdComment.norel_objects.filter(user_email__iexact=email, moderation__state=State.PUBLISHED).exists()
+        if not known:
+            return Decision(Outcome.HOLD, Reason.FIRST_COMMENT)
+    return Decision(Outcome.PUBLISH, Reason.CLEAN)
+
+
+def decide(post, *, email, text, user=None, ip=None):
+    """rejection(), or else classify(): the one decision for a new comment."""
+    return rejection(post, email=email, text=text, user=user, ip=ip) or classify(
+        post, email=email, text=text, user=user
+    )
