@@ -216,7 +216,7 @@ class PinnedPost(models.Model):
 
 
 class LegacyLink(models.Model):
-    """Where an imported post or comment came from (blog.importers), and its old address.
+    """Where an imported post or comment came from (content.importers), and its old address.
 
     Keeps imports idempotent (a second run finds its rows by (source, kind, source_id) and
     updates them) and answers the old URLs with redirects (blog.legacy). Comments are

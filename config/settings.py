@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "csp",  # django-csp: its system checks (the header comes from its middleware)
     "blog",
     "comments",
+    "content",  # importers and demo content, above blog and comments
 ]
 
 MIDDLEWARE = [

@@ -254,7 +254,7 @@ def _threads():
 def test_bulk_and_one_by_one_paths_build_the_same_threads(dana, tmp_path, monkeypatch, export):
     import random
 
-    from blog.importers import common
+    from content.importers import common
 
     path = EXPORT
     if export == "random":

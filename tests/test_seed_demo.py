@@ -8,10 +8,10 @@ from django.test import Client
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
-from blog.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME, POSTS
 from blog.models import PinnedPost, Post, Tag, Theme
 from comments import moderation, rules
 from comments.models import Moderation, Reason, State
+from content.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME, POSTS
 
 pytestmark = pytest.mark.django_db
 

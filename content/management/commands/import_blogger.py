@@ -1,14 +1,14 @@
 """`python manage.py import_blogger EXPORT.xml [--author USERNAME] [--theme SLUG] [--dry-run]`.
 
 Imports posts, tags and threaded comments from a Blogger export (Atom XML); safe to run again
-(blog.importers.common explains how).
+(content.importers.common explains how).
 """
 
 from django.core.management.base import BaseCommand
 
-from blog.importers import blogger
-from blog.importers.common import add_arguments, handle
 from blog.models import LegacyLink
+from content.importers import blogger
+from content.importers.common import add_arguments, handle
 
 
 class Command(BaseCommand):

@@ -1,14 +1,14 @@
 """`python manage.py import_wordpress EXPORT.xml [--author USERNAME] [--theme SLUG] [--dry-run]`.
 
 Imports posts, tags and threaded comments from a WordPress export (WXR); safe to run again
-(blog.importers.common explains how).
+(content.importers.common explains how).
 """
 
 from django.core.management.base import BaseCommand
 
-from blog.importers import wordpress
-from blog.importers.common import add_arguments, handle
 from blog.models import LegacyLink
+from content.importers import wordpress
+from content.importers.common import add_arguments, handle
 
 
 class Command(BaseCommand):
