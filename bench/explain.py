@@ -100,8 +100,7 @@ def posting_checks(post):
 
     from comments import rules
 
-    rules.rejection(post, email="someone@example.com", text="A new comment.")
-    rules.classify(post, email="someone@example.com", text="A new comment.")
+    rules.decide(post, email="someone@example.com", text="A new comment.")
     root = XtdComment.norel_objects.filter(object_pk=str(post.pk), level=0).order_by("pk").first()
     XtdComment.norel_objects.filter(thread_id=root.thread_id).aggregate(Max("order"))
 

@@ -40,9 +40,15 @@ def _next_publication():
     )
 
 
-def _new_state():
-    upcoming = _next_publication()
-    state = (uuid.uuid4().hex[:12], upcoming.timestamp() if upcoming else None)
+_READ = object()
+
+
+def _new_state(upcoming=_READ):
+    """A new generation; `upcoming`: the next publication's timestamp, when known already."""
+    if upcoming is _READ:
+        upcoming = _next_publication()
+        upcoming = upcoming.timestamp() if upcoming else None
+    state = (uuid.uuid4().hex[:12], upcoming)
     cache.set(STATE_KEY, state, STATE_TIMEOUT)
     _remember(state)
     return state
@@ -78,12 +84,22 @@ def generation(state=_UNREAD):
     return state[0]
 
 
-def invalidate_pages(reason=""):
-    """Drop every cached page: the next request for each renders afresh."""
+def invalidate_pages(reason="", *, schedule=True):
+    """Drop every cached page: the next request for each renders afresh.
+
+    `schedule=False`: the change cannot move a post's publication (a comment, say), so the
+    next scheduled publication is taken from the current generation instead of the database.
+    """
     from django.db import transaction
 
+    upcoming = _READ
+    if not schedule:
+        current = cache.get(STATE_KEY)
+        if current is not None:
+            upcoming = current[1]
+
     def bump():
-        _new_state()
+        _new_state(upcoming)
         logger.debug("page cache invalidated%s", f" ({reason})" if reason else "")
 
     # Now, and again once the transaction commits: a request served in between could have

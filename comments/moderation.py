@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
+from django.db.models import F, Max, Min, Q
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 from django.utils.html import escape, linebreaks
@@ -60,9 +61,9 @@ def pages_changed(reason, post_ids=()):
     """What every comment write calls: the cached pages that show (or count) comments go.
 
     `post_ids`: the posts whose pages changed (the page cache drops every page today; the
-    ids say what a keyed purge would need).
+    ids say what a keyed purge would need). A comment never moves a post's publication.
     """
-    invalidate_pages(reason)
+    invalidate_pages(reason, schedule=False)
 
 
 def render_comment(text):
@@ -119,27 +120,64 @@ def _fields(*, user=None, name="", email="", url="", ip=None, submitted=None, te
 
 
 def _save_new(post, *, parent_id, state, fields, followup=False):
-    """Save a new XtdComment (xtd's save() computes its thread data) in `state`'s flags."""
-    comment = XtdComment(
+    """Store a new comment in `state`'s flags, placed in its thread as xtd's save() would.
+
+    xtd's save() inserts, then saves both tables again, and for a reply counts, reads
+    Min/Max("order") and walks the ancestors, unlocked: concurrent replies got duplicate
+    positions (and deadlocks). Here: the thread's root row is locked until commit, so
+    replies within one thread are placed one at a time (PostgreSQL; SQLite serializes
+    writes anyway; other threads are not held up), the position is read in one query, and
+    each table is written once. tests/test_moderation.py compares the result with xtd's.
+    """
+    base = Comment.objects.create(
         content_type=_post_content_type(),
         object_pk=str(post.pk),
         site_id=settings.SITE_ID,
-        parent_id=parent_id or 0,
-        followup=followup,
         **fields,
         **FLAGS[state],
     )
-    comment._moderated_here = True  # adopt_foreign() below: the row is written by the caller
-    if comment.parent_id:
-        # A reply: xtd's _calculate_thread_data reads Max/Min("order") of the thread and
-        # shifts the orders after it, unlocked; concurrent replies got duplicate positions
-        # (and deadlocks). Lock the thread's root row (xtd's table only) until commit, so
-        # replies within one thread are placed one at a time (PostgreSQL; SQLite
-        # serializes writes anyway). Other threads are not held up.
-        root = XtdComment.norel_objects.filter(pk=comment.parent_id).values_list("thread_id", flat=True)
-        XtdComment.norel_objects.select_for_update().filter(pk__in=root).values_list("pk").first()
-    comment.save()
+    thread = {"thread_id": base.pk, "parent_id": base.pk, "level": 0, "order": 1}
+    if parent_id:
+        thread = _place_reply(parent_id)
+    comment = XtdComment(comment_ptr=base, followup=followup, nested_count=0, **thread)
+    comment.__dict__.update({f.attname: getattr(base, f.attname) for f in Comment._meta.concrete_fields})
+    # raw: the parent row is saved already; xtd's pre_save receiver and adopt_foreign skip it.
+    comment.save_base(raw=True, force_insert=True)
     return comment
+
+
+def _place_reply(parent_id):
+    """Thread data for a new reply to `parent_id` (xtd's _calculate_thread_data, locked)."""
+    threads = XtdComment.norel_objects
+    parent = threads.filter(pk=parent_id).values("pk", "thread_id", "parent_id", "level", "order").get()
+    threads.select_for_update().filter(pk=parent["thread_id"]).values_list("pk").first()  # the lock
+    in_thread = threads.filter(thread_id=parent["thread_id"])
+    # The reply goes after the parent's subtree: before the next comment at the parent's level
+    # or above, or at the end of the thread.
+    place = in_thread.aggregate(
+        next=Min("order", filter=Q(order__gt=parent["order"], level__lte=parent["level"])), last=Max("order")
+    )
+    if place["next"] is not None:
+        in_thread.filter(order__gte=place["next"]).update(order=F("order") + 1)
+        order = place["next"]
+    else:
+        order = place["last"] + 1
+    ancestors = [parent["pk"]]
+    if parent["level"] > 0:
+        ancestors.append(parent["parent_id"])
+        ancestors.extend(_ancestors(parent["parent_id"], parent["level"] - 1))
+    in_thread.filter(pk__in=ancestors).update(nested_count=F("nested_count") + 1)
+    return {"thread_id": parent["thread_id"], "parent_id": parent["pk"], "level": parent["level"] + 1, "order": order}
+
+
+def _ancestors(pk, level):
+    """Ids above comment `pk` (at `level`), nearest first; no query for levels 0 and 1."""
+    found = []
+    while level > 0:
+        pk = XtdComment.norel_objects.filter(pk=pk).values_list("parent_id", flat=True).get()
+        found.append(pk)
+        level -= 1
+    return found
 
 
 def create(post, decision, *, parent_id=None, followup=False, by=None, **fields):
@@ -151,7 +189,8 @@ def create(post, decision, *, parent_id=None, followup=False, by=None, **fields)
     from .notifications import enqueue_new_comment_notifications
 
     state = STATE_FOR_OUTCOME[decision.outcome]
-    with transaction.atomic():
+    # No savepoint: inside a caller's transaction, a failure here fails the caller's unit too.
+    with transaction.atomic(savepoint=False):
         comment = _save_new(post, parent_id=parent_id, state=state, fields=_fields(**fields), followup=followup)
         comment.moderation = Moderation.objects.create(
             comment=comment,
@@ -331,6 +370,8 @@ def adopt(comment_ids=None):
         ),
         ignore_conflicts=True,
     )
+    removed = [pk for pk, _text, _public, is_removed in rows if is_removed]
+    XtdComment.norel_objects.filter(pk__in=removed).update(**FLAGS[State.REMOVED])  # one set of flags
     if rows:
         pages_changed("comments adopted")
     return [row[0] for row in rows]
@@ -338,7 +379,7 @@ def adopt(comment_ids=None):
 
 def adopt_foreign(sender, instance, created, raw=False, **kwargs):
     """post_save of XtdComment: a comment saved by anyone but this module gets its row at once."""
-    if created and not raw and not getattr(instance, "_moderated_here", False):
+    if created and not raw:  # this module saves raw (see _save_new)
         adopt([instance.pk])
 
 

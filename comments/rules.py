@@ -14,8 +14,9 @@ there (comments.models.Reason). The rules, each configured in settings (see `con
             the first comment from an email with none published yet
     publish everything else ("clean")
 
-`rejection()` and `classify()` only read; comments.moderation stores what they decide and
-is the only code that writes comments. The rate-limit counter (`count_for_rate_limit`) is
+`history()` reads what the rules need in one query; `rejection()` and `classify()` are
+pure functions of it; `decide()` runs the three. comments.moderation stores what they
+decide and is the only code that writes comments. The rate-limit counter (`count_for_rate_limit`) is
 the one exception: a counter in the cache, not a comment.
 """
 
@@ -26,6 +27,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Count, Q
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
@@ -129,8 +131,28 @@ RATE_LIMITED = Decision(
 )
 
 
-def rejection(post, *, email, text, user=None, ip=None):
-    """A Decision to reject before anything is stored, or None.
+@dataclass(frozen=True)
+class History:
+    """What the rules need to know of a commenter's past comments (one query: `history()`)."""
+
+    duplicate: bool  # the same text on the same post, within COMMENTS_DUPLICATE_WINDOW
+    known: bool  # a published comment from this email, anywhere
+
+
+def history(post, *, email, text):
+    since = timezone.now() - timedelta(seconds=conf("COMMENTS_DUPLICATE_WINDOW"))
+    same_text = Q(object_pk=str(post.pk), comment=text, submit_date__gte=since)
+    counts = XtdComment.norel_objects.filter(
+        content_type__app_label="blog", content_type__model="post", user_email__iexact=email or ""
+    ).aggregate(
+        duplicate=Count("pk", filter=same_text),
+        known=Count("pk", filter=Q(moderation__state=State.PUBLISHED)),
+    )
+    return History(duplicate=bool(counts["duplicate"]), known=bool(counts["known"]))
+
+
+def rejection(post, *, past, user=None, ip=None):
+    """A Decision to reject before anything is stored, or None. `past`: the History.
 
     `ip`: the client's address for the rate limit (None: not checked, as for a comment
     confirmed by email, which was counted when it was sent).
@@ -138,24 +160,14 @@ def rejection(post, *, email, text, user=None, ip=None):
     closed = comments_closed(post)
     if closed:
         return Decision(Outcome.REJECT, "closed", closed, status=403)
-    since = timezone.now() - timedelta(seconds=conf("COMMENTS_DUPLICATE_WINDOW"))
-    email = (user.email if user and user.is_authenticated and not email else email) or ""
-    duplicate = XtdComment.norel_objects.filter(
-        content_type__app_label="blog",
-        content_type__model="post",
-        object_pk=str(post.pk),
-        user_email__iexact=email,
-        comment=text,
-        submit_date__gte=since,
-    ).exists()
-    if duplicate:
+    if past.duplicate:
         return Decision(Outcome.REJECT, "duplicate", "You have already posted this comment here.", status=409)
     if ip is not None and not is_trusted(user, post) and rate_limited(ip):
         return RATE_LIMITED
     return None
 
 
-def classify(post, *, email, text, user=None):
+def classify(post, *, text, past, user=None):
     """Publish, hold or spam a comment that was not rejected, with the deciding rule."""
     if is_trusted(user, post):
         return Decision(Outcome.PUBLISH, Reason.TRUSTED)
@@ -166,15 +178,14 @@ def classify(post, *, email, text, user=None):
         return Decision(Outcome.HOLD, Reason.LINKS)
     if any(word.lower() in lowered for word in conf("COMMENTS_MODERATION_WORDS")):
         return Decision(Outcome.HOLD, Reason.MODERATION_WORD)
-    if conf("COMMENTS_HOLD_FIRST_COMMENT"):
-        known = XtdComment.norel_objects.filter(user_email__iexact=email, moderation__state=State.PUBLISHED).exists()
-        if not known:
-            return Decision(Outcome.HOLD, Reason.FIRST_COMMENT)
+    if conf("COMMENTS_HOLD_FIRST_COMMENT") and not past.known:
+        return Decision(Outcome.HOLD, Reason.FIRST_COMMENT)
     return Decision(Outcome.PUBLISH, Reason.CLEAN)
 
 
 def decide(post, *, email, text, user=None, ip=None):
-    """rejection(), or else classify(): the one decision for a new comment."""
-    return rejection(post, email=email, text=text, user=user, ip=ip) or classify(
-        post, email=email, text=text, user=user
-    )
+    """The one decision for a new comment: rejection(), or else classify(), from one read."""
+    if user is not None and user.is_authenticated and not email:
+        email = user.email
+    past = history(post, email=email, text=text)
+    return rejection(post, past=past, user=user, ip=ip) or classify(post, text=text, past=past, user=user)

@@ -195,7 +195,7 @@ def test_the_seeded_spam_is_what_the_rules_would_decide():
     seed()
     post, comments = demo_comments()
     spam = comments["promo@lucky-wins.example"]
-    decision = rules.classify(post, email="someone@example.com", text=spam.comment)
+    decision = rules.decide(post, email="someone@example.com", text=spam.comment)
     assert (decision.outcome, decision.reason) == (rules.Outcome.SPAM, Reason.SPAM_WORD)
 
 

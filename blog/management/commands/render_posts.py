@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from blog.cache import invalidate_pages
 from blog.markup import MarkupRejected, MarkupTooLong
 from blog.models import Post
 
@@ -29,6 +30,8 @@ class Command(BaseCommand):
             if len(batch) >= batch_size:
                 changed += self._save(batch, fields)
         changed += self._save(batch, fields)
+        if changed:  # bulk_update sends no signal: tell the page cache here
+            invalidate_pages("posts re-rendered")
         self.stdout.write(self.style.SUCCESS(f"Re-rendered {changed} post(s); {failed} could not be rendered."))
 
     @staticmethod
