@@ -1,11 +1,11 @@
 """Comment reads for pages: a whole thread page from one query, counts for a list in one."""
 
 import math
-from collections import namedtuple
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.db import connections
 from django.db.models import Count, Q
 from django_comments_xtd.models import XtdComment
 
@@ -33,40 +33,37 @@ def _visible(pending_ids):
     return condition
 
 
-CommentRow = namedtuple(
-    "CommentRow", ["pk", "user_name", "user_url", "user_email", "user_id", "submit_date", "parent_id", "level"]
+# The columns of a thread's rows, in this order (comments.rendering reads them by position).
+THREAD_COLUMNS = (
+    "pk",
+    "user_name",
+    "user_url",
+    "user_email",
+    "user_id",
+    "submit_date",
+    "parent_id",
+    "level",
+    "moderation__state",
+    "moderation__body_html",
 )
-
-
-@dataclass(slots=True)
-class Node:
-    comment: CommentRow  # what a thread shows of an XtdComment
-    state: str
-    body_html: str
-    is_author: bool = False
-    children: list = field(default_factory=list)
-    depth: int = 0
-    closes: range = range(0)  # how many parent <li>s end after this one (flat rendering)
-
-    @property
-    def pk(self):
-        return self.comment.pk
-
-    @property
-    def removed(self):
-        return self.state == State.REMOVED
-
-    @property
-    def pending(self):
-        return self.state == State.HELD
+PK, USER_NAME, USER_URL, USER_EMAIL, USER_ID, SUBMIT_DATE, PARENT_ID, LEVEL, STATE, BODY_HTML = range(10)
 
 
 @dataclass
 class ThreadPage:
-    nodes: list  # the top-level comments, each with .children
+    """One page of a post's thread.
+
+    `rows` are the comments to show, in reading order (each reply right after its parent,
+    inside its parent's subtree), as plain tuples of THREAD_COLUMNS: what the database
+    returned, with `level` the depth on the page. `submit_date` is what the driver returned
+    (an aware datetime, or on SQLite the stored UTC text): comments.rendering reads both.
+    """
+
+    rows: list
     number: int
     num_pages: int
     count: int  # published comments on the post
+    author_id: int | None = None  # the post's author: their comments carry the Author badge
 
     @property
     def has_previous(self):
@@ -80,33 +77,15 @@ class ThreadPage:
     def is_paginated(self):
         return self.num_pages > 1
 
-    @property
-    def flat(self):
-        """Every node in reading order, with `depth` and `closes` set: lets a template
-        draw the nested lists in one loop instead of one include per comment."""
-        out = []
-
-        def walk(nodes, depth):
-            for node in nodes:
-                node.depth = depth
-                node.closes = range(0)
-                out.append(node)
-                walk(node.children, depth + 1)
-            if nodes and depth:
-                last = out[-1]
-                last.closes = range(len(last.closes) + 1)
-
-        walk(self.nodes, 0)
-        return out
-
 
 def _top_level_ids(post, pending_ids):
-    """Thread ids of the post's visible top-level comments, oldest first (one query)."""
-    return list(
-        post_comments(post)
-        .filter(_visible(pending_ids), level=0)
-        .order_by("thread_id")
-        .values_list("thread_id", flat=True)
+    """Thread ids of the post's visible top-level comments, oldest first (one query).
+
+    Sorted here, not by the database: with ORDER BY, SQLite walks xtd's thread_id index
+    over every comment of every post instead of looking up this post's comments.
+    """
+    return sorted(
+        post_comments(post).filter(_visible(pending_ids), level=0).order_by().values_list("thread_id", flat=True)
     )
 
 
@@ -121,44 +100,88 @@ def page_of(post, comment_id, *, pending_ids=()):
     return threads.index(thread_id) // per_page() + 1
 
 
+def _fetch(queryset):
+    """The rows of a values_list() queryset as the driver returns them: no per-row converters
+    (Django's SQLite datetime converter alone was a tenth of the thread's cost)."""
+    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _in_tree(rows):
+    """The rows to show, in reading order: a reply whose parent is hidden (spam, held,
+    deleted) is hidden too, and so are its replies.
+
+    Rows ordered by (thread_id, order) are already in tree order (xtd keeps `order` a
+    pre-order walk of each thread; comments.moderation places replies under a lock), so one
+    pass with the chain of open ancestors does. Should a stored order ever disagree with the
+    parents, the tree is rebuilt from parent_id instead (_rebuilt).
+    """
+    shown = []
+    seen = {}  # pk -> shown?
+    chain = []  # pks of the shown ancestors of the current row, one per level
+    for row in rows:
+        pk, parent_id, level = row[PK], row[PARENT_ID], row[LEVEL]
+        if level == 0:
+            chain = [pk]
+        else:
+            del chain[level:]
+            if len(chain) != level or chain[-1] != parent_id:
+                if seen.get(parent_id):  # a shown parent, yet not where the order puts it
+                    return _rebuilt(rows)
+                seen[pk] = False
+                continue
+            chain.append(pk)
+        seen[pk] = True
+        shown.append(row)
+    return shown
+
+
+def _rebuilt(rows):
+    """Reading order from parent_id alone, with the depth on the page as `level`."""
+    roots, children, known = [], {}, set()
+    for row in rows:
+        known.add(row[PK])
+        if row[LEVEL] == 0:
+            roots.append(row)
+        elif row[PARENT_ID] in known:  # parent first, or hidden with it
+            children.setdefault(row[PARENT_ID], []).append(row)
+    shown = []
+
+    def walk(nodes, depth):
+        for row in nodes:
+            shown.append((*row[:LEVEL], depth, *row[LEVEL + 1 :]))
+            walk(children.get(row[PK], ()), depth + 1)
+
+    walk(roots, 0)
+    return shown
+
+
 def thread_page(post, *, page=None, pending_ids=()):
     """Top-level comments of one page (default: the newest page), each with its replies.
 
-    Two queries whatever the number of comments (three when paginated): comments ordered
-    by (thread_id, order) are already in tree order; `level` tells the depth, so the tree
-    is rebuilt in one pass. Spam is never shown; a removed comment keeps its place (its
-    replies stay attached) but not its text; held comments only for their own writer.
+    Two queries whatever the number of comments (three when paginated: the count of
+    published comments is then a query of its own; on a single page it is counted from the
+    rows). Comments ordered by (thread_id, order) are already in tree order; `level` tells
+    the depth, so the page is drawn from the rows in one pass. Spam is never shown; a
+    removed comment keeps its place (its replies stay attached) but not its text; held
+    comments only for their own writer.
     """
     threads = _top_level_ids(post, pending_ids)
     num_pages = max(1, math.ceil(len(threads) / per_page()))
     number = num_pages if page is None else min(max(1, page), num_pages)
-    page_threads = threads[(number - 1) * per_page() : number * per_page()]
-    fields = ["pk", "user_name", "user_url", "user_email", "user_id", "submit_date", "parent_id", "level"]
-    rows = (
-        post_comments(post)
-        .filter(_visible(pending_ids))
-        .order_by("thread_id", "order")
-        # Plain rows, not model instances: building 2 objects per comment was a third of the page.
-        .values_list(*fields, "moderation__state", "moderation__body_html", named=False)
-    )
+    # Plain tuples, not model instances: building 2 objects per comment was a third of the page.
+    rows = post_comments(post).filter(_visible(pending_ids)).order_by("thread_id", "order").values_list(*THREAD_COLUMNS)
     if num_pages > 1:
-        rows = rows.filter(thread_id__in=page_threads)
-    roots, by_pk = [], {}
-    for *values, state, body_html in rows:
-        comment = CommentRow(*values)
-        node = Node(
-            comment=comment,
-            state=state,
-            body_html=body_html,
-            is_author=comment.user_id is not None and comment.user_id == post.author_id,
-        )
-        by_pk[comment.pk] = node
-        if comment.level == 0:
-            roots.append(node)
-        elif comment.parent_id in by_pk:  # rows come parent first: (thread_id, order) is tree order
-            by_pk[comment.parent_id].children.append(node)
-        # else: its parent is hidden (spam, held again, deleted), and so is the reply
-    return ThreadPage(nodes=roots, number=number, num_pages=num_pages, count=published_count(post))
+        page_threads = threads[(number - 1) * per_page() : number * per_page()]
+        rows = _fetch(rows.filter(thread_id__in=page_threads))
+        count = published_count(post)
+    else:
+        rows = _fetch(rows)
+        published = State.PUBLISHED
+        count = sum(1 for row in rows if row[STATE] == published)  # every comment is in `rows`
+    return ThreadPage(rows=_in_tree(rows), number=number, num_pages=num_pages, count=count, author_id=post.author_id)
 
 
 def published_count(post):
