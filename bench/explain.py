@@ -178,7 +178,7 @@ def main():
         show_queries("Posting a comment: moderation rules and xtd's thread position", lambda: posting_checks(big))
         staff_client = Client()
         staff_client.force_login(staff)
-        show("Moderation queue (held)", "/admin/comments/heldcomment/", staff_client, show_all=options.all)
+        show("Moderation queue (held)", "/admin/comments/moderatedcomment/", staff_client, show_all=options.all)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

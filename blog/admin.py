@@ -2,13 +2,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from .models import PinnedPost, Post, Tag, Theme
+from .models import PinnedPost, Post, Tag, Theme, public_posts
 
 
 class PinnedPostForm(forms.ModelForm):
@@ -57,8 +57,23 @@ class PostAdmin(admin.ModelAdmin):
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
+    # Columns other apps add to the post list (comments: held comments per post), so that
+    # blog's admin stays this class and knows nothing of them: add_column() from their admin.
+    extra_columns = []  # (display function, annotate(queryset) -> queryset or None)
+
+    @classmethod
+    def add_column(cls, display, *, annotate=None):
+        cls.extra_columns = [*cls.extra_columns, (display, annotate)]
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), *(display for display, _ in self.extra_columns)]
+
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("theme").prefetch_related("tags")
+        queryset = super().get_queryset(request).select_related("theme").prefetch_related("tags")
+        for _display, annotate in self.extra_columns:
+            if annotate is not None:
+                queryset = annotate(queryset)
+        return queryset
 
     def get_changelist(self, request, **kwargs):
         return PostChangeList
@@ -144,11 +159,7 @@ class TagAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .annotate(
                 num_posts=Count("posts", distinct=True),
-                num_published=Count(
-                    "posts",
-                    filter=Q(posts__status=Post.Status.PUBLISHED, posts__published_at__lte=timezone.now()),
-                    distinct=True,
-                ),
+                num_published=Count("posts", filter=public_posts("posts__"), distinct=True),
             )
         )
 

@@ -32,12 +32,7 @@ STATE_TIMEOUT = 300
 def _next_publication():
     from .models import Post
 
-    return (
-        Post.objects.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
-    )
+    return Post.objects.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
 
 
 _READ = object()

@@ -68,10 +68,23 @@ class Tag(models.Model):
         return reverse("blog:tag_detail", args=[self.slug])
 
 
+def public_posts(prefix=""):
+    """The only definition of "public": published, and its time has come.
+
+    A Q object; `prefix` for a relation ("posts__" from a Tag). `PostQuerySet.published()`
+    is the same filter on posts; raw SQL compiles that queryset's condition (blog.selectors).
+    """
+    return models.Q(**{f"{prefix}status": Post.Status.PUBLISHED, f"{prefix}published_at__lte": timezone.now()})
+
+
 class PostQuerySet(models.QuerySet):
     def published(self):
-        """The only definition of "public": published, and its time has come."""
-        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+        """Public posts (public_posts())."""
+        return self.filter(public_posts())
+
+    def scheduled(self):
+        """Published posts whose time has not come yet: public later, by themselves."""
+        return self.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
 
     def visible_to(self, user):
         """Everything for staff (drafts are previewed at their URL); the public rest."""
@@ -226,6 +239,7 @@ class LegacyLink(models.Model):
     class Source(models.TextChoices):
         BLOGGER = "blogger", "Blogger"
         WORDPRESS = "wordpress", "WordPress"
+        DEMO = "demo", "Demo content"
 
     class Kind(models.TextChoices):
         POST = "post", "Post"

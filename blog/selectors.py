@@ -174,19 +174,21 @@ def archive_months():
 
 def _months_by_skip_scan():
     table = connection.ops.quote_name(Post._meta.db_table)
+    # "Public" in SQL, compiled from Post.objects.published(), not restated here.
+    public = Post.objects.published().query
+    where, where_params = public.where.as_sql(public.get_compiler(connection=connection), connection)
     sql = f"""
         WITH RECURSIVE months(start) AS (
-            SELECT date_trunc('month', max(published_at) AT TIME ZONE %(tz)s) FROM {table}
-            WHERE status = %(published)s AND published_at <= %(now)s
+            SELECT date_trunc('month', max(published_at) AT TIME ZONE %s) FROM {table} WHERE {where}
           UNION ALL
-            SELECT (SELECT date_trunc('month', max(p.published_at) AT TIME ZONE %(tz)s) FROM {table} p
-                    WHERE p.status = %(published)s AND p.published_at < months.start AT TIME ZONE %(tz)s)
+            SELECT (SELECT date_trunc('month', max(published_at) AT TIME ZONE %s) FROM {table}
+                    WHERE {where} AND published_at < months.start AT TIME ZONE %s)
             FROM months WHERE months.start IS NOT NULL
         )
         SELECT start FROM months WHERE start IS NOT NULL
-    """  # noqa: S608 - the table name is ours; values are parameters
+    """  # noqa: S608 - the table name is ours, the condition is Django's; values are parameters
     tz = timezone.get_current_timezone()
-    params = {"tz": str(tz), "published": Post.Status.PUBLISHED, "now": timezone.now()}
+    params = [str(tz), *where_params, str(tz), *where_params, str(tz)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [start.replace(tzinfo=tz) for (start,) in cursor.fetchall()]

@@ -12,7 +12,7 @@ from blog.admin import PostAdmin
 from blog.models import Post
 
 from . import moderation
-from .models import HeldComment, Moderation, Reason, State
+from .models import ModeratedComment, Moderation, Reason, State
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -70,7 +70,7 @@ class PostFilter(admin.SimpleListFilter):
         return queryset
 
 
-@admin.register(HeldComment)
+@admin.register(ModeratedComment)
 class ModerationQueueAdmin(admin.ModelAdmin):
     list_display = [
         "excerpt",
@@ -162,35 +162,32 @@ def held_count():
     return Moderation.objects.filter(state=State.HELD).count()
 
 
-class PostWithCommentsAdmin(PostAdmin):
-    """The blog's post admin plus the number of held comments per post (one subquery)."""
-
-    list_display = [*PostAdmin.list_display, "held_comments"]
-
-    def get_queryset(self, request):
-        held = (
-            Moderation.objects.filter(
-                state=State.HELD,
-                comment__content_type=ContentType.objects.get_for_model(Post),
-                comment__object_pk=Cast(OuterRef("pk"), output_field=XtdComment._meta.get_field("object_pk")),
-            )
-            .order_by()
-            .values("state")
-            .annotate(n=Count("pk"))
-            .values("n")
+def with_held_counts(posts):
+    """Posts annotated with `held`: their held comments, in one subquery."""
+    held = (
+        Moderation.objects.filter(
+            state=State.HELD,
+            comment__content_type=ContentType.objects.get_for_model(Post),
+            comment__object_pk=Cast(OuterRef("pk"), output_field=XtdComment._meta.get_field("object_pk")),
         )
-        return super().get_queryset(request).annotate(held=Subquery(held, output_field=IntegerField()))
+        .order_by()
+        .values("state")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return posts.annotate(held=Subquery(held, output_field=IntegerField()))
 
-    @admin.display(description="Held comments", ordering="held")
-    def held_comments(self, post):
-        return post.held or 0
 
+@admin.display(description="Held comments", ordering="held")
+def held_comments(post):
+    return post.held or 0
+
+
+PostAdmin.add_column(held_comments, annotate=with_held_counts)
 
 # Every change of state goes through comments.moderation: xtd's and django_comments' own
 # comment admins (which edit is_public / is_removed directly) and flags are not offered.
 for model in (XtdComment, CommentFlag, BlackListedDomain):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
-admin.site.unregister(Post)
-admin.site.register(Post, PostWithCommentsAdmin)
 admin.site.index_template = "admin/index_with_queue.html"

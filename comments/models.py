@@ -70,8 +70,9 @@ class Report(models.Model):
         return f"Report of comment {self.comment_id}"
 
 
-class HeldComment(XtdComment):
-    """The admin's moderation queue (a proxy: same table as xtd's comments)."""
+class ModeratedComment(XtdComment):
+    """Comments as the admin's moderation queue shows them, in every state (a proxy: xtd's
+    table). The queue opens on the held ones."""
 
     class Meta:
         proxy = True

@@ -75,7 +75,7 @@ def notify_author(comment_id):
         "comment_url": absolute(post.get_absolute_url() + f"#c{comment.pk}"),
         "approve_url": action_url(comment.pk, "approve") if held else "",
         "spam_url": action_url(comment.pk, "spam"),
-        "queue_url": absolute(reverse("admin:comments_heldcomment_changelist")),
+        "queue_url": absolute(reverse("admin:comments_moderatedcomment_changelist")),
     }
     status = "awaiting moderation" if held else "published"
     send_mail(

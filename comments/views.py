@@ -187,7 +187,7 @@ def email_action(request, token):
     state = Moderation.objects.get(comment_id=comment.pk).get_state_display().lower()
     done = "approved" if action == "approve" else "marked as spam"
     messages.success(request, f"Comment {done}." if changed else f"Nothing to do: the comment is {state}.")
-    return HttpResponseRedirect(reverse("admin:comments_heldcomment_changelist"))
+    return HttpResponseRedirect(reverse("admin:comments_moderatedcomment_changelist"))
 
 
 @never_cache

@@ -1,11 +1,17 @@
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from blog.sitemaps import sitemaps
 from blog.views import robots_txt
 
 urlpatterns = [
+    # The moderation queue's old address, in emails sent before the model was renamed.
+    path(
+        "admin/comments/heldcomment/",
+        RedirectView.as_view(pattern_name="admin:comments_moderatedcomment_changelist", query_string=True),
+    ),
     path("admin/", admin.site.urls),
     # Ours first: they front django_comments' post view and replace xtd's reply page.
     path("comments/", include("comments.urls")),

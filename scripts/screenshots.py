@@ -77,7 +77,7 @@ def shoot(base):
         page.screenshot(path=OUT / "post-phone.png")
 
         admin = desktop.new_page()
-        admin.goto("/admin/login/?next=/admin/comments/heldcomment/")
+        admin.goto("/admin/login/?next=/admin/comments/moderatedcomment/")
         admin.get_by_label("Username").fill(AUTHOR[0])
         admin.get_by_label("Password").fill(AUTHOR[1])
         admin.get_by_role("button", name="Log in").click()

@@ -258,3 +258,19 @@ def test_posting_a_comment_into_a_big_thread_costs_at_most_12_queries(
         response = client.post(reverse("comments:post"), data)
     assert response.status_code == 302
     assert XtdComment.norel_objects.filter(comment=f"A comment: {kind}.").exists()
+
+
+def test_importing_starts_a_new_page_generation(generations):
+    StaffFactory(username="dana")
+    generations()
+    fixture = str(settings.BASE_DIR / "tests" / "fixtures" / "wordpress-export.xml")
+    call_command("import_wordpress", fixture, "--author", "dana", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert generations()
+    assert XtdComment.norel_objects.exists()
+
+
+def test_the_queues_old_address_in_sent_emails_still_leads_to_the_queue(staff_client):
+    response = staff_client.get("/admin/comments/heldcomment/?state=spam")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/comments/moderatedcomment/?state=spam"
+    assert staff_client.get(response["Location"]).status_code == 200

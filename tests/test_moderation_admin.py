@@ -16,7 +16,7 @@ from .factories import comments as comment_factory
 
 pytestmark = pytest.mark.django_db
 
-QUEUE = "/admin/comments/heldcomment/"
+QUEUE = "/admin/comments/moderatedcomment/"
 POSTS = "/admin/blog/post/"
 
 
@@ -424,9 +424,10 @@ def test_post_changelist_shows_held_comments_per_post(staff_client, mixed, post,
 
 
 def test_post_changelist_sorts_by_held_comments(staff_client, mixed, post, other_post):
-    from comments.admin import PostWithCommentsAdmin
+    from blog.admin import PostAdmin
+    from comments.admin import held_comments
 
-    column = PostWithCommentsAdmin.list_display.index("held_comments") + 1
+    column = len(PostAdmin.list_display) + [display for display, _ in PostAdmin.extra_columns].index(held_comments) + 1
     html = staff_client.get(POSTS, {"o": f"-{column}"}).content.decode()
     titles = [t for row in rows(html) for t in (post.title, other_post.title) if t in row]
     assert titles == [post.title, other_post.title]

@@ -18,7 +18,7 @@ from .factories import PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-QUEUE = "/admin/comments/heldcomment/"
+QUEUE = "/admin/comments/moderatedcomment/"
 LINK = re.compile(r"https?://\S+")
 
 

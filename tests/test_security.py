@@ -194,7 +194,7 @@ def test_admin_pages_render_under_the_csp_without_inline_code(staff_client):
         f"/admin/blog/post/{post.pk}/change/",
         "/admin/blog/tag/",
         f"/admin/blog/tag/{tag.pk}/change/",
-        "/admin/comments/heldcomment/",
+        "/admin/comments/moderatedcomment/",
     ]
     for url in pages:
         response = staff_client.get(url)

@@ -238,10 +238,10 @@ def test_the_queue_has_the_held_and_the_spam_comment():
     seed()
     client = Client()
     client.force_login(get_user_model().objects.get(username=DEMO_USERNAME))
-    held = client.get("/admin/comments/heldcomment/").content.decode()
+    held = client.get("/admin/comments/moderatedcomment/").content.decode()
     assert "Does this work for remote roles too?" in held
     assert "First comment from this email" in held
-    spam = client.get("/admin/comments/heldcomment/", {"state": "spam"}).content.decode()
+    spam = client.get("/admin/comments/moderatedcomment/", {"state": "spam"}).content.decode()
     assert "great post, visit my betting site" in spam
     assert "1 comment awaiting moderation" in client.get("/admin/").content.decode()
 
