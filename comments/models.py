@@ -78,3 +78,27 @@ class ModeratedComment(XtdComment):
         proxy = True
         verbose_name = "comment"
         verbose_name_plural = "moderation queue"
+
+
+class XtdThreadRow(models.Model):
+    """xtd's own table of a comment (its thread data), for bulk inserts only.
+
+    XtdComment inherits django_comments' Comment through a second table, and bulk_create
+    refuses multi-table models: comments.moderation.seed_many creates the base rows with
+    Comment, then these. Not managed: the table is xtd's.
+    """
+
+    comment_ptr_id = models.IntegerField(primary_key=True)
+    thread_id = models.IntegerField()
+    parent_id = models.IntegerField()
+    level = models.SmallIntegerField()
+    order = models.IntegerField()
+    followup = models.BooleanField(default=False)
+    nested_count = models.IntegerField(default=0)
+
+    class Meta:
+        managed = False
+        db_table = XtdComment._meta.db_table
+
+    def __str__(self):
+        return f"thread data of comment {self.comment_ptr_id}"

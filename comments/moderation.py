@@ -20,7 +20,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Max, Min, Q
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
@@ -34,7 +34,7 @@ from blog.markup import MarkupRejected, MarkupTooLong, render_markdown
 from blog.models import Post
 
 from . import rules
-from .models import Moderation, Reason, Report, State
+from .models import Moderation, Reason, Report, State, XtdThreadRow
 from .rules import (
     STATE_FOR_OUTCOME,
     Outcome,
@@ -243,47 +243,18 @@ def seed_many(post, rows, *, reason=Reason.SEEDED):
     """Many demo or imported comments on `post` at once: {key: pk}.
 
     Each row is (key, parent_key, state, fields), fields as for seed(). For new threads
-    only: every parent_key is None or the key of an earlier row. A reply deeper than the
-    site allows answers its deepest allowed ancestor (reply_parent()), as on the site. The
-    thread data xtd's save() would compute (thread_id, parent_id, level, order,
-    nested_count) is computed here in memory: order is the position in the thread in
-    pre-order, children in insertion order (as xtd inserts a reply at the end of its
-    parent's subtree); nested_count counts all descendants. xtd's comment inherits
-    django_comments' Comment through a second table, which bulk_create cannot fill: the base
-    rows are bulk-created, the xtd rows inserted with one executemany. A test compares the
-    result with seed()'s one-by-one path.
+    only: every parent_key is None or the key of an earlier row. xtd's comment inherits
+    django_comments' Comment through a second table, which bulk_create cannot fill in one
+    go: the base rows are bulk-created, then xtd's rows (comments.models.XtdThreadRow), then
+    the moderation rows: three inserts for the whole thread. A test compares the result with
+    seed()'s one-by-one path.
     """
     if not rows:
         return {}
-    level, parent_of = {}, {}
-    for key, parent_key, *_ in rows:
-        parent = parent_key
-        if parent is not None:
-            parent = reply_parent(parent, level_of=level.__getitem__, parent_of=parent_of.__getitem__)
-        parent_of[key] = parent
-        level[key] = 0 if parent is None else level[parent] + 1
-    children, roots = {}, []
-    for key, *_ in rows:
-        if parent_of[key] is None:
-            roots.append(key)
-        else:
-            children.setdefault(parent_of[key], []).append(key)
-    thread = {}  # key -> (root key, order)
-    for root in roots:
-        order, stack = 0, [root]
-        while stack:
-            key = stack.pop()
-            order += 1
-            thread[key] = (root, order)
-            stack.extend(reversed(children.get(key, [])))
-    nested = dict.fromkeys(parent_of, 0)
-    for key, *_ in reversed(rows):
-        if parent_of[key] is not None:
-            nested[parent_of[key]] += nested[key] + 1
-    content_type = _post_content_type()
+    layout = _thread_layout([(key, parent_key) for key, parent_key, *_ in rows])
     base = Comment.objects.bulk_create(
         Comment(
-            content_type=content_type,
+            content_type=_post_content_type(),
             object_pk=str(post.pk),
             site_id=settings.SITE_ID,
             **_fields(**fields),
@@ -292,19 +263,17 @@ def seed_many(post, rows, *, reason=Reason.SEEDED):
         for _key, _parent, state, fields in rows
     )
     pks = {row[0]: comment.pk for row, comment in zip(rows, base, strict=True)}
-    table = connection.ops.quote_name(XtdComment._meta.db_table)
-    values = []
-    for key, *_ in rows:
-        root, order = thread[key]
-        parent_pk = pks[parent_of[key]] if parent_of[key] is not None else pks[key]
-        values.append((pks[key], pks[root], parent_pk, level[key], order, False, nested[key]))
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} "  # noqa: S608 - the table name is quoted, values are parameters
-            '(comment_ptr_id, thread_id, parent_id, level, "order", followup, nested_count) '
-            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            values,
+    XtdThreadRow.objects.bulk_create(
+        XtdThreadRow(
+            comment_ptr_id=pks[key],
+            thread_id=pks[root],
+            parent_id=pks[parent] if parent is not None else pks[key],
+            level=level,
+            order=order,
+            nested_count=nested,
         )
+        for key, (root, parent, level, order, nested) in layout.items()
+    )
     Moderation.objects.bulk_create(
         Moderation(
             comment_id=pks[key],
@@ -317,6 +286,39 @@ def seed_many(post, rows, *, reason=Reason.SEEDED):
     )
     pages_changed("comments seeded", [post.pk])
     return pks
+
+
+def _thread_layout(pairs):
+    """{key: (root key, parent key or None, level, order, nested_count)} for (key, parent key) pairs.
+
+    The thread data xtd's save() would compute, in memory. A reply deeper than the site
+    allows answers its deepest allowed ancestor (reply_parent()), as on the site. Order is
+    the position in the thread in pre-order, children in insertion order (xtd inserts a
+    reply at the end of its parent's subtree); nested_count counts all descendants.
+    """
+    level, parent_of, children, roots = {}, {}, {}, []
+    for key, parent in pairs:
+        if parent is not None:
+            parent = reply_parent(parent, level_of=level.__getitem__, parent_of=parent_of.__getitem__)
+        parent_of[key] = parent
+        level[key] = 0 if parent is None else level[parent] + 1
+        if parent is None:
+            roots.append(key)
+        else:
+            children.setdefault(parent, []).append(key)
+    nested = dict.fromkeys(parent_of, 0)
+    for key, _parent in reversed(pairs):
+        if parent_of[key] is not None:
+            nested[parent_of[key]] += nested[key] + 1
+    layout = {}
+    for root in roots:
+        order, stack = 0, [root]
+        while stack:
+            key = stack.pop()
+            order += 1
+            layout[key] = (root, parent_of[key], level[key], order, nested[key])
+            stack.extend(reversed(children.get(key, [])))
+    return layout
 
 
 def update_seeded(comment_id, **fields):
