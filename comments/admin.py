@@ -127,11 +127,13 @@ class ModerationQueueAdmin(admin.ModelAdmin):
 
     @admin.display(description="Reason")
     def reason(self, comment):
-        return comment.moderation.get_reason_display()
+        row = getattr(comment, "moderation", None)  # None: made outside comments.moderation, not adopted yet
+        return row.get_reason_display() if row else "—"
 
     @admin.display(description="State")
     def state(self, comment):
-        return comment.moderation.get_state_display()
+        row = getattr(comment, "moderation", None)
+        return row.get_state_display() if row else "—"
 
     @admin.display(description="Age", ordering="submit_date")
     def age(self, comment):

@@ -54,7 +54,12 @@ def enqueue_followup_notifications(comment_ids):
 
 
 def _load(comment_id):
-    return XtdComment.objects.select_related("moderation", "content_type").filter(pk=comment_id).first()
+    """The comment with its moderation row, or None (gone, or never moderated: nothing to tell)."""
+    return (
+        XtdComment.objects.select_related("moderation", "content_type")
+        .filter(pk=comment_id, moderation__isnull=False)
+        .first()
+    )
 
 
 @task()

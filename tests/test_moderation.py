@@ -274,3 +274,24 @@ def test_the_queues_old_address_in_sent_emails_still_leads_to_the_queue(staff_cl
     assert response.status_code == 302
     assert response["Location"] == "/admin/comments/moderatedcomment/?state=spam"
     assert staff_client.get(response["Location"]).status_code == 200
+
+
+def test_the_queue_lists_a_comment_that_has_no_moderation_row(staff_client):
+    post = PostFactory()
+    orphan = stock_comment(post, comment="An orphan.")
+    Moderation.objects.filter(comment_id=orphan.pk).delete()
+    response = staff_client.get("/admin/comments/moderatedcomment/", {"state": "all"})
+    assert response.status_code == 200
+    assert "An orphan." in response.content.decode()
+
+
+def test_the_post_author_replying_in_the_thread_is_never_rate_limited(client, settings):
+    settings.COMMENTS_RATE_LIMIT = 2
+    post = PostFactory()
+    for n in range(3):  # readers on the same address use up its limit
+        post_comment(client, post, email=f"reader{n}@example.com", comment=f"Reader comment {n}")
+    client.force_login(post.author)
+    for n in range(6):
+        response = post_comment(client, post, comment=f"The author's answer {n}.")
+        assert response.status_code == 302, response.content.decode()
+    assert XtdComment.norel_objects.filter(user=post.author).count() == 6
