@@ -11,7 +11,8 @@ from django_comments_xtd.models import XtdComment
 from blog.models import PinnedPost, Post, Tag, Theme
 from comments import moderation, rules
 from comments.models import Moderation, Reason, State
-from content.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME, POSTS
+from content.importers import demo
+from content.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +125,8 @@ def test_dates_are_fixed_and_in_the_past():
     limit = datetime.datetime(2026, 11, 28, tzinfo=datetime.UTC)
     assert all(date < limit for date in dates)
     assert dates[-1] - dates[0] > datetime.timedelta(days=180)
-    assert [p["published_at"] for p in POSTS] == [Post.objects.get(slug=p["slug"]).published_at for p in POSTS]
+    posts = demo.parse().posts
+    assert [p.published_at for p in posts] == [Post.objects.get(slug=p.slug).published_at for p in posts]
 
 
 def test_bodies_are_rendered_markdown():

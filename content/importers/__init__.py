@@ -1,6 +1,7 @@
-"""Importers for other blogs' exports: Blogger (Atom) and WordPress (WXR).
+"""Importers of content from elsewhere: Blogger (Atom), WordPress (WXR) and the demo blog.
 
-`blogger.parse()` and `wordpress.parse()` read a file into plain data (common.PostData,
-common.CommentData) and check every entry before anything is written; `common.run_import()`
-writes it, one transaction per post with its comments. See common.py for the decisions.
+`blogger.parse()`, `wordpress.parse()` and `demo.parse()` read their source into plain data
+(common.Parsed of common.PostData and common.CommentData) and check every entry before
+anything is written; `common.run_import()` writes it, one transaction per post with its
+comments. See common.py for the decisions.
 """

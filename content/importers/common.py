@@ -1,4 +1,7 @@
-"""What the Blogger and WordPress importers share: the parsed data, the XML loader, the writer.
+"""What the importers share: the parsed data, the XML loader, the writer.
+
+The Blogger and WordPress importers (blogger.py, wordpress.py) and the demo blog (demo.py,
+`manage.py seed_demo`) all read their source into `Parsed` and write it with `run_import()`.
 
 Decisions (also in README.md, "Importing"):
 
@@ -29,7 +32,13 @@ Decisions (also in README.md, "Importing"):
   the thread data xtd's save() would compute (comments.moderation.seed_many;
   a test compares both paths); later additions go one by one through xtd's save().
 - Imported comments keep the reason "seeded" (comments.models.Reason: "Demo or imported
-  content"), so no migration of the comments app is needed.
+  content"), so no migration of the comments app is needed. Demo comments may name another
+  (CommentData.reason: a held comment's "first_comment", the spam's "spam_word").
+- **The demo is mirrored** (`run_import(..., mirror=True)`): its files are the truth, so a
+  demo post is rewritten whenever it differs from them (an import keeps local edits until
+  the export itself changes), and rows made before the demo kept links (by the old
+  seed_demo) are adopted: a post by its slug, a comment by its post, email and text. The
+  demo also brings its themes (one per post), tag slugs, summaries and pinned posts.
 """
 
 import datetime
@@ -41,12 +50,26 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django_comments_xtd.models import XtdComment
 
 from blog.markup import MarkupRejected, MarkupTooLong
-from blog.models import LegacyLink, Post, Tag, unique_slug
+from blog.models import LegacyLink, PinnedPost, Post, Tag, Theme, unique_slug
+from comments import moderation  # the one writer of comments
+from comments.models import Reason
 
-__all__ = ["ImportFailed", "PostData", "CommentData", "Parsed", "Summary", "load_xml", "run_import"]
+__all__ = [
+    "ImportFailed",
+    "PostData",
+    "CommentData",
+    "ThemeData",
+    "TagData",
+    "Parsed",
+    "Summary",
+    "load_xml",
+    "run_import",
+]
 
 
 class ImportFailed(Exception):
@@ -66,6 +89,7 @@ class CommentData:
     state: str = "published"  # comments.models.State value
     identities: frozenset = frozenset()  # "email:...", "uri:...", "wpuser:..." (who wrote it)
     skip: str = ""  # why it is not imported ("deleted on Blogger"); replies attach above it
+    reason: str = ""  # comments.models.Reason value of its state; "" is Reason.SEEDED
 
     def checksum(self, parent):
         return _checksum(
@@ -86,16 +110,41 @@ class PostData:
     old_path: str
     identities: frozenset = frozenset()  # the post author's
     comments: list = field(default_factory=list)
+    # Only the demo sets these (None: the run's theme; the post's summary and allow_comments stay).
+    theme: str | None = None  # the slug of one of Parsed.themes
+    summary: str | None = None
+    allow_comments: bool | None = None
 
     def checksum(self):
         stamp = self.published_at.isoformat() if self.published_at else ""
-        return _checksum(self.title, self.body, self.status, stamp, sorted(t.lower() for t in self.tags), self.slug)
+        values = [self.title, self.body, self.status, stamp, sorted(t.lower() for t in self.tags), self.slug]
+        extra = [self.theme, self.summary, self.allow_comments]
+        if any(value is not None for value in extra):  # the demo's; imports' checksums stay as they were
+            values += extra
+        return _checksum(*values)
+
+
+@dataclass
+class ThemeData:
+    slug: str
+    name: str
+    description: str = ""
+
+
+@dataclass
+class TagData:
+    slug: str
+    name: str
 
 
 @dataclass
 class Parsed:
     posts: list
     skipped: list  # (kind, label, reason)
+    # The demo's (imports have none): written before the posts, pins after them.
+    themes: list = field(default_factory=list)  # ThemeData, matched by slug
+    tags: list = field(default_factory=list)  # TagData: tags by these slugs (or names) for PostData.tags' names
+    pins: dict = field(default_factory=dict)  # post source_id -> [target source_ids], in order
 
 
 def _checksum(*values):
@@ -202,8 +251,25 @@ class _Tags:
         self.pending = {}  # created in the current post's transaction
         self.counted = set()
 
+    @staticmethod
+    def _name(name):
+        return " ".join(name.split())[:60]
+
+    def declare(self, declared):
+        """Tags with their own slugs (TagData): found by slug, else by name, else created."""
+        for data in declared:
+            name = self._name(data.name)
+            tag = Tag.objects.filter(slug=data.slug).first() or Tag.objects.filter(name__iexact=name).first()
+            outcome = "existing" if tag is not None else "created"
+            if tag is None:
+                tag = Tag.objects.create(slug=data.slug, name=name)
+            self.known[name.lower()] = tag
+            if name.lower() not in self.counted:
+                self.counted.add(name.lower())
+                self.summary.count("tags", outcome)
+
     def get(self, name):
-        name = " ".join(name.split())[:60]
+        name = self._name(name)
         key = name.lower()
         if not key:
             return None
@@ -236,19 +302,32 @@ class _Tags:
         self.pending = {}
 
 
-def run_import(parsed, *, source, author, theme, dry_run=False, progress=None):
-    """Write the parsed posts (one transaction each, with tags and comments). Returns a Summary."""
+def run_import(parsed, *, source, author, theme, dry_run=False, progress=None, mirror=False):
+    """Write the parsed posts (one transaction each, with tags and comments). Returns a Summary.
+
+    `theme`: the posts' theme, unless a post names one of `parsed.themes`. `mirror`: the
+    source is the truth (the demo): see "The demo is mirrored" above.
+    """
     summary = Summary()
     for kind, label, reason in parsed.skipped:
         summary.skip(kind, label, reason)
     tags = _Tags(summary)
+    posts = {}  # source_id -> Post, for the pins
     with transaction.atomic() if dry_run else nullcontext():
+        with transaction.atomic():
+            themes = _write_themes(parsed.themes, summary)
+            tags.declare(parsed.tags)
         for done, data in enumerate(parsed.posts, 1):
+            post_theme = themes.get(data.theme) if data.theme else theme
+            if post_theme is None:
+                raise ImportFailed(f"{data.label}: " + (f"no theme {data.theme!r}." if data.theme else "no theme."))
             try:
                 with transaction.atomic():
-                    post = _import_post(data, source=source, author=author, theme=theme, tags=tags, summary=summary)
+                    post = _import_post(
+                        data, source=source, author=author, theme=post_theme, tags=tags, summary=summary, mirror=mirror
+                    )
                     if post is not None:
-                        _import_comments(data, post, source=source, author=author, summary=summary)
+                        _import_comments(data, post, source=source, author=author, summary=summary, mirror=mirror)
             except (MarkupTooLong, MarkupRejected) as error:
                 tags.rollback()
                 summary.skip("posts", data.label, f"body refused: {error}")
@@ -263,25 +342,76 @@ def run_import(parsed, *, source, author, theme, dry_run=False, progress=None):
                 ) from error
             else:
                 tags.commit()
+                posts[data.source_id] = post
             if progress:
                 progress.update(done)
+        with transaction.atomic():
+            _write_pins(parsed.pins, posts, summary)
         if dry_run:
             transaction.set_rollback(True)
     return summary
 
 
-def _import_post(data, *, source, author, theme, tags, summary):
+def _write_themes(themes, summary):
+    """{slug: Theme} of the declared themes: created, or their name and description brought up to date."""
+    written = {}
+    for data in themes:
+        values = {"name": data.name, "description": data.description}
+        theme, created = Theme.objects.get_or_create(slug=data.slug, defaults=values)
+        summary.count("themes", "created" if created else "updated" if _sync(theme, values) else "unchanged")
+        written[data.slug] = theme
+    return written
+
+
+def _write_pins(pins, posts, summary):
+    """A post's pinned posts (PinnedPost), at their positions. Pins not in the data stay."""
+    for source_id, targets in pins.items():
+        for position, target_id in enumerate(targets):
+            post, target = posts.get(source_id), posts.get(target_id)
+            if post is None or target is None:
+                summary.skip("pins", f"{source_id} -> {target_id}", "a post of the pin was not written")
+                continue
+            values = {"position": position}
+            pin, created = PinnedPost.objects.get_or_create(post=post, target=target, defaults=values)
+            summary.count("pins", "created" if created else "updated" if _sync(pin, values) else "unchanged")
+
+
+def _sync(obj, values):
+    """Set `values` on `obj` and save it only if one of them differs. True if saved."""
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    for name in changed:
+        setattr(obj, name, values[name])
+    if changed:
+        obj.save()
+    return bool(changed)
+
+
+def _import_post(data, *, source, author, theme, tags, summary, mirror=False):
     link = LegacyLink.objects.filter(source=source, kind=LegacyLink.Kind.POST, source_id=data.source_id).first()
     post = Post.objects.filter(pk=link.post_id).first() if link and link.post_id else None
+    if post is None and mirror:
+        post = Post.objects.filter(slug=data.slug).first()  # written before the demo kept links
     checksum = data.checksum()
     tag_objects = [tag for tag in (tags.get(name) for name in data.tags) if tag is not None]
     values = {"title": data.title[:200], "body": data.body, "status": data.status, "published_at": data.published_at}
+    values.update(
+        (name, value)
+        for name, value in (("summary", data.summary), ("allow_comments", data.allow_comments))
+        if value is not None
+    )
     if post is None:
         post = Post(author=author, theme=theme, **values)
         post.slug = unique_slug(post, data.slug or data.title)
         post.save()
         post.tags.set(tag_objects)
         summary.count("posts", "created")
+    elif mirror:
+        # Saved only when it differs from the data (its updated_at stays put otherwise).
+        updated = _sync(post, {**values, "author_id": author.pk, "theme_id": theme.pk})
+        if set(post.tags.values_list("pk", flat=True)) != {tag.pk for tag in tag_objects}:
+            post.tags.set(tag_objects)
+            updated = True
+        summary.count("posts", "updated" if updated else "unchanged")
     elif link.checksum != checksum:
         for name, value in values.items():
             setattr(post, name, value)
@@ -319,11 +449,9 @@ def _in_thread_order(comments):
     return ordered
 
 
-def _import_comments(data, post, *, source, author, summary):
+def _import_comments(data, post, *, source, author, summary, mirror=False):
     if not data.comments:
         return
-    from comments import moderation  # the one writer of comments
-
     author_ids = set(data.identities)
     if author.email:
         author_ids.add("email:" + author.email.lower())
@@ -333,17 +461,53 @@ def _import_comments(data, post, *, source, author, summary):
             source=source, kind=LegacyLink.Kind.COMMENT, source_id__in=[c.source_id for c in data.comments]
         )
     }
+    if mirror:
+        links.update(_adopt_comments(data, post, author, author_ids, links, source=source))
     positions = moderation.thread_positions([link.comment_id for link in links.values() if link.comment_id])
-    if BULK_COMMENTS and not links:
-        _bulk_write_comments(data, post, author, author_ids, source=source, summary=summary)
+    reasons = {comment.reason or Reason.SEEDED for comment in data.comments if not comment.skip}
+    if BULK_COMMENTS and not links and len(reasons) <= 1:
+        reason = next(iter(reasons), Reason.SEEDED)
+        _bulk_write_comments(data, post, author, author_ids, source=source, summary=summary, reason=reason)
         return
     with moderation.seeding():
         _write_comments(data, post, author, author_ids, links, positions, source=source, summary=summary)
 
 
 # A post none of whose comments were imported before gets them in a few bulk queries
-# (comments.moderation.seed_many); otherwise one by one through xtd's save() (seed()).
+# (comments.moderation.seed_many, one reason for all); otherwise one by one (seed()).
 BULK_COMMENTS = True
+
+
+def _adopt_comments(data, post, author, author_ids, links, *, source):
+    """{source_id: new LegacyLink} for the post's comments written before the demo kept links.
+
+    Found as the old seed_demo keyed them: on the post, by email and text. Reads only; the
+    comment itself is left as it is.
+    """
+    adopted = {}
+    content_type = ContentType.objects.get_for_model(Post)
+    for comment in data.comments:
+        if comment.skip or comment.source_id in links:
+            continue
+        fields = _comment_fields(comment, author, author_ids)
+        pk = (
+            XtdComment.norel_objects.filter(
+                content_type=content_type, object_pk=str(post.pk), user_email=fields["email"], comment=fields["text"]
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if pk is not None and pk not in {link.comment_id for link in (*links.values(), *adopted.values())}:
+            adopted[comment.source_id] = LegacyLink.objects.create(
+                source=source,
+                kind=LegacyLink.Kind.COMMENT,
+                source_id=comment.source_id,
+                post=post,
+                comment_id=pk,
+                checksum=comment.checksum(comment.parent_source_id),
+            )
+    return adopted
 
 
 def _comment_fields(comment, author, author_ids):
@@ -359,9 +523,7 @@ def _comment_fields(comment, author, author_ids):
     }
 
 
-def _bulk_write_comments(data, post, author, author_ids, *, source, summary):
-    from comments import moderation
-
+def _bulk_write_comments(data, post, author, author_ids, *, source, summary, reason=Reason.SEEDED):
     alias, written, rows, checksums = {}, set(), [], {}
 
     def resolve(source_id, depth=0):
@@ -379,7 +541,7 @@ def _bulk_write_comments(data, post, author, author_ids, *, source, summary):
         rows.append((comment.source_id, parent, comment.state, _comment_fields(comment, author, author_ids)))
         checksums[comment.source_id] = comment.checksum(comment.parent_source_id)
         summary.count("comments", "created")
-    pks = moderation.seed_many(post, rows)  # cuts threads deeper than the site allows
+    pks = moderation.seed_many(post, rows, reason=reason)  # cuts threads deeper than the site allows
     LegacyLink.objects.bulk_create(
         LegacyLink(
             source=source,
@@ -394,8 +556,6 @@ def _bulk_write_comments(data, post, author, author_ids, *, source, summary):
 
 
 def _write_comments(data, post, author, author_ids, links, positions, *, source, summary):
-    from comments import moderation
-
     new_links, pk_of, alias = [], {}, {}
 
     def resolve(source_id, depth=0):
@@ -430,7 +590,8 @@ def _write_comments(data, post, author, author_ids, links, positions, *, source,
                 link.save(update_fields=["checksum", "updated_at"])
                 summary.count("comments", "updated")
             continue
-        created = moderation.seed(post, parent_id=parent_pk, state=comment.state, **fields)
+        reason = comment.reason or Reason.SEEDED
+        created = moderation.seed(post, parent_id=parent_pk, state=comment.state, reason=reason, **fields)
         pk_of[comment.source_id] = created.pk
         positions[created.pk] = (created.level, created.parent_id)
         summary.count("comments", "created")
@@ -476,8 +637,6 @@ def handle(command, parse, source, options):
     """The body of both commands: parse, check, import, report. ImportFailed -> CommandError."""
     from django.contrib.auth import get_user_model
     from django.core.management.base import CommandError
-
-    from blog.models import Theme
 
     User = get_user_model()
     if options.get("author"):
