@@ -76,10 +76,11 @@ class _Times:
     """A comment's <time> attributes and text, from its submit_date as the driver returned it.
 
     (datetime="2026-11-03T19:26:57+00:00", title="3 November 2026, 19:26 UTC", text "2 hours
-    ago" or "3 Nov 2026"), in the current time zone. SQLite returns the stored UTC text
-    ("2026-11-03 19:26:57.799326"): in UTC, which is the default, the strings are cut from it
-    with no datetime made, except for "N minutes/hours/days ago". Any other zone or driver:
-    a datetime in the current zone, formatted. What a day shares is formatted once a page.
+    ago" or "3 Nov 2026"), in the current time zone. On SQLite the thread's rows carry the
+    stored UTC text ("2026-11-03 19:26:57.799326"): in UTC, which is the default, the strings
+    are cut from it with no datetime made, except for "N minutes/hours/days ago". Any other
+    zone or database: a datetime in the current zone, formatted. What a day shares is
+    formatted once a page.
     """
 
     def __init__(self):
@@ -91,12 +92,12 @@ class _Times:
         self.days = {}
 
     def __call__(self, value):
-        if self.utc and isinstance(value, str) and len(value) >= 19 and value[10] == " ":
-            return self._from_text(value)
-        if isinstance(value, str):  # SQLite's text, in a zone other than UTC: as Django's converter reads it
-            value = parse_datetime(value)
-            if value.tzinfo is None:
-                value = value.replace(tzinfo=datetime.UTC)
+        if isinstance(value, str):
+            if self.utc and len(value) in (19, 26) and value[10] == " ":
+                return self._from_text(value)
+            value = parse_datetime(value)  # as Django's SQLite converter reads it
+        if value.tzinfo is None:  # stored as UTC (USE_TZ)
+            value = value.replace(tzinfo=datetime.UTC)
         when = value.astimezone(self.tz)
         exact = f"{when.day} {MONTHS[when.month]} {when.year}, {when.hour:02}:{when.minute:02} {when.tzname()}"
         return when.isoformat(timespec="seconds"), exact, _ago(when, self.now)
@@ -112,8 +113,13 @@ class _Times:
         return iso, exact, _ago(datetime.datetime.fromisoformat(text + "+00:00"), self.now)
 
 
-def thread_html(thread, *, actions, gravatar, reply_base, report_base, csrf_token=None):
-    """The `<ol class="comment-thread">` of a ThreadPage (comments.selectors)."""
+def thread_html(thread, **options):
+    """The `<ol class="comment-thread">` of a ThreadPage (comments.selectors), as safe HTML."""
+    return mark_safe("".join(thread_pieces(thread, **options)))  # noqa: S308 - escaped in thread_pieces
+
+
+def thread_pieces(thread, *, actions, gravatar, reply_base, report_base, csrf_token=None):
+    """thread_html() in pieces, to be joined: a list of str, safe HTML once joined."""
     times = _Times()
     reply_base = escape(reply_base)
     report_base = escape(report_base)
@@ -176,4 +182,4 @@ def thread_html(thread, *, actions, gravatar, reply_base, report_base, csrf_toke
     if previous >= 0:
         append("</li>\n" + "</ol></li>\n" * previous)
     append("</ol>")
-    return mark_safe("".join(out))  # noqa: S308 - every reader-supplied value is escaped above
+    return out  # every reader-supplied value is escaped above

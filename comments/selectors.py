@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections
-from django.db.models import Count, Q
+from django.db.models import Count, Q, TextField
+from django.db.models.functions import Cast
 from django_comments_xtd.models import XtdComment
 
 from blog.models import Post
@@ -55,8 +56,8 @@ class ThreadPage:
 
     `rows` are the comments to show, in reading order (each reply right after its parent,
     inside its parent's subtree), as plain tuples of THREAD_COLUMNS: what the database
-    returned, with `level` the depth on the page. `submit_date` is what the driver returned
-    (an aware datetime, or on SQLite the stored UTC text): comments.rendering reads both.
+    returned, with `level` the depth on the page. `submit_date` is an aware datetime, or on
+    SQLite the stored UTC text ("2026-11-03 19:26:57.799326"): comments.rendering reads both.
     """
 
     rows: list
@@ -172,7 +173,14 @@ def thread_page(post, *, page=None, pending_ids=()):
     num_pages = max(1, math.ceil(len(threads) / per_page()))
     number = num_pages if page is None else min(max(1, page), num_pages)
     # Plain tuples, not model instances: building 2 objects per comment was a third of the page.
-    rows = post_comments(post).filter(_visible(pending_ids)).order_by("thread_id", "order").values_list(*THREAD_COLUMNS)
+    rows = post_comments(post).filter(_visible(pending_ids)).order_by("thread_id", "order")
+    columns = THREAD_COLUMNS
+    if connections[rows.db].vendor == "sqlite":
+        # The stored UTC text itself: as a column, Python's sqlite3 module would parse every
+        # date into a datetime (Django registers the converter) only for it to be formatted.
+        rows = rows.annotate(submit_text=Cast("submit_date", TextField()))
+        columns = tuple("submit_text" if name == "submit_date" else name for name in columns)
+    rows = rows.values_list(*columns)
     if num_pages > 1:
         page_threads = threads[(number - 1) * per_page() : number * per_page()]
         rows = _fetch(rows.filter(thread_id__in=page_threads))

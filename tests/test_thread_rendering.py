@@ -137,3 +137,22 @@ def test_queries_are_the_same_for_10_and_1000_comments_all_on_one_page(client, s
         assert tree_of(html) == tree
         assert f'<h2 id="comments-heading">{heading}</h2>' in html
     assert counts[small.pk] == counts[big.pk], [q["sql"] for q in captured.captured_queries]
+
+
+def test_the_thread_spliced_in_after_rendering_is_what_the_template_would_have_written(client, settings, monkeypatch):
+    """blog.views.Fragments: the same bytes as the thread rendered in place, non-ASCII included."""
+    from blog import views
+
+    settings.COMMENTS_PER_PAGE = 1000
+    post = PostFactory(title="Zoë’s “plan” — ⚡")
+    three_levels(post, 3)
+    moderation.seed(post, name="Zoë 🎉", email="zoe@example.com", text="Merci — “bien” ⚡")
+    frozen = timezone.now()
+    monkeypatch.setattr("django.utils.timezone.now", lambda: frozen)
+    monkeypatch.setattr("time.time", lambda: 1.8e9)  # the form's timestamp and security hash
+    spliced = uncached_page(client, post)
+    monkeypatch.setattr(views.Fragments, "put", lambda self, html: views.mark_safe(html))
+    in_place = uncached_page(client, post)
+    assert spliced == in_place
+    assert "Zoë 🎉" in spliced and "<!--fragment" not in spliced
+    assert len(tree_of(spliced)) == 4

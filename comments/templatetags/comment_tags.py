@@ -28,6 +28,7 @@ def comment_section(context, post):
         "form": None if closed or not post.is_public else get_form()(post),
         "gravatar": getattr(settings, "COMMENTS_GRAVATAR", False),
         "messages": context.get("messages"),
+        "fragments": context.get("fragments"),  # blog.views.Fragments, on a post page
         # URL prefixes reversed once, not twice per comment
         "reply_base": reverse("comments:reply", args=[0])[:-2],
         "report_base": reverse("comments:report", args=[0])[:-2],
@@ -47,18 +48,26 @@ def get_item(mapping, key):
 
 @register.simple_tag(takes_context=True)
 def comment_thread(context):
-    """The thread of the section's context, drawn by comments.rendering (see its docstring)."""
+    """The thread of the section's context, drawn by comments.rendering (see its docstring).
+
+    On a page that takes fragments (blog.views.Fragments: the post page), the thread goes
+    into the page after the template is rendered, as bytes: a 1,000-comment thread is about
+    1 MB of HTML, which every template level above this tag would join and copy again.
+    """
     from django.middleware.csrf import get_token
 
-    from ..rendering import thread_html
+    from ..rendering import thread_html, thread_pieces
 
     user = context.get("user")
     signed_in = bool(user and user.is_authenticated)
-    return thread_html(
-        context["thread"],
-        actions=bool(context.get("form")),
-        gravatar=context.get("gravatar", False),
-        reply_base=context["reply_base"],
-        report_base=context["report_base"],
-        csrf_token=get_token(context["request"]) if signed_in else None,
-    )
+    options = {
+        "actions": bool(context.get("form")),
+        "gravatar": context.get("gravatar", False),
+        "reply_base": context["reply_base"],
+        "report_base": context["report_base"],
+        "csrf_token": get_token(context["request"]) if signed_in else None,
+    }
+    fragments = context.get("fragments")
+    if fragments is None:
+        return thread_html(context["thread"], **options)
+    return fragments.put("".join(thread_pieces(context["thread"], **options)))
