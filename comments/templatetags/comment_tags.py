@@ -4,6 +4,7 @@ from django.urls import reverse
 from django_comments_xtd import get_form
 
 from .. import moderation, selectors
+from ..rendering import form_renderer
 from ..views import pending_ids
 
 register = template.Library()
@@ -25,7 +26,7 @@ def comment_section(context, post):
         "post": post,
         "thread": thread,
         "closed": closed,
-        "form": None if closed or not post.is_public else get_form()(post),
+        "form": None if closed or not post.is_public else get_form()(post, renderer=form_renderer),
         "gravatar": getattr(settings, "COMMENTS_GRAVATAR", False),
         "messages": context.get("messages"),
         "fragments": context.get("fragments"),  # blog.views.Fragments, on a post page
