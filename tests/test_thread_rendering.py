@@ -7,9 +7,11 @@ from html.parser import HTMLParser
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from comments import moderation
+from comments import moderation, selectors
 from comments.models import State
 from config.page_cache import local_pages
 
@@ -156,3 +158,20 @@ def test_the_thread_spliced_in_after_rendering_is_what_the_template_would_have_w
     assert spliced == in_place
     assert "Zoë 🎉" in spliced and "<!--fragment" not in spliced
     assert len(tree_of(spliced)) == 4
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plans; PostgreSQL plans from statistics")
+def test_a_thread_is_read_through_the_posts_comments_not_the_whole_site():
+    """comments migration 0007: without statistics SQLite took the site_id index (every comment)."""
+    post, other = PostFactory(), PostFactory()
+    three_levels(post, 3)
+    three_levels(other, 30)
+    with CaptureQueriesContext(connection) as captured:
+        selectors.thread_page(post)
+    plans = []
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+            plans.append(" / ".join(row[-1] for row in cursor.fetchall()))
+    used = "INDEX comments_target_idx (content_type_id=? AND object_pk=? AND site_id=?)"
+    assert len(plans) == 2 and all(used in plan for plan in plans), plans
