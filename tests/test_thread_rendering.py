@@ -153,7 +153,7 @@ def test_the_thread_spliced_in_after_rendering_is_what_the_template_would_have_w
     monkeypatch.setattr("django.utils.timezone.now", lambda: frozen)
     monkeypatch.setattr("time.time", lambda: 1.8e9)  # the form's timestamp and security hash
     spliced = uncached_page(client, post)
-    monkeypatch.setattr(views.Fragments, "put", lambda self, html: views.mark_safe(html))
+    monkeypatch.setattr(views.Fragments, "put", lambda self, pieces: views.mark_safe("".join(pieces)))
     in_place = uncached_page(client, post)
     assert spliced == in_place
     assert "Zoë 🎉" in spliced and "<!--fragment" not in spliced

@@ -71,4 +71,4 @@ def comment_thread(context):
     fragments = context.get("fragments")
     if fragments is None:
         return thread_html(context["thread"], **options)
-    return fragments.put("".join(thread_pieces(context["thread"], **options)))
+    return fragments.put(thread_pieces(context["thread"], **options))
