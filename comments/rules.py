@@ -126,7 +126,9 @@ def count_for_rate_limit(ip):
 RATE_LIMITED = Decision(
     Outcome.REJECT,
     "rate",
-    "You have posted several comments in a short time. Please wait a few minutes and try again.",
+    # Said without blaming the reader: the address may be a whole office's or a phone network's.
+    "Many comments came from your network in the last few minutes, so this one was not posted. "
+    "Please wait a few minutes and send it again; your text is kept below.",
     status=429,
 )
 

@@ -142,6 +142,18 @@ def test_rate_limit_answers_429_and_keeps_the_text(client, post, settings, known
     assert "wait a few minutes" in html and "three, kept</textarea>" in html
 
 
+def test_a_newcomer_sharing_a_busy_address_is_not_blamed_for_its_comments(client, post, settings):
+    settings.COMMENTS_RATE_LIMIT = 2
+    for n in range(2):  # two colleagues behind the same office address
+        post_comment(client, post, email=f"colleague{n}@example.com", comment=f"Colleague {n}")
+    response = post_comment(client, post, email="newcomer@example.com", comment="My very first comment")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Many comments came from your network" in html
+    assert "You have posted" not in html
+    assert "My very first comment</textarea>" in html
+
+
 def test_rate_limit_counts_the_client_behind_one_trusted_proxy(client, post, settings, known_reader):
     settings.COMMENTS_RATE_LIMIT = 1
     settings.COMMENTS_TRUSTED_PROXIES = 1
