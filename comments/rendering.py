@@ -2,11 +2,13 @@
 
 The same markup as a template would give, for a fraction of the cost: Django's template
 engine spends about 0.3 ms per comment on this block (300 ms for 1,000 comments); this
-loop takes about 3 µs (bench/comments_bench.py). It reads the thread's rows as the database
-returned them (comments.selectors.ThreadPage): one f-string per comment; what many comments
-share (a commenter's escaped name and avatar, a day's date) is formatted once per page.
-Every value that comes from a reader is escaped here; `body_html` is already sanitized
-(blog.markup, comment profile) when the comment is posted.
+loop takes about 2 µs a comment (bench/comments_bench.py). It reads the thread's rows as
+the database returned them (comments.selectors.ThreadPage): one f-string per comment; what
+many comments share (a commenter's escaped name and avatar, a day's date) is formatted
+once per page. Every value that comes from a reader is escaped here; `body_html` is
+already sanitized (blog.markup, comment profile) when the comment is posted.
+
+Also here: the comment form's widgets, written without the template engine (FormRenderer).
 """
 
 import datetime

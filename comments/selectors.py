@@ -1,4 +1,4 @@
-"""Comment reads for pages: a whole thread page from one query, counts for a list in one."""
+"""Comment reads for pages: a whole thread page from two queries, counts for a list in one."""
 
 import math
 from dataclasses import dataclass
