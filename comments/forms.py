@@ -20,7 +20,9 @@ class CommentForm(XtdCommentForm):
         fields["url"].widget = forms.URLInput(attrs={"autocomplete": "url", "placeholder": "https://"})
         fields["comment"].label = "Comment"
         fields["comment"].help_text = MARKDOWN_HINT
-        fields["comment"].widget = forms.Textarea(attrs={"rows": 6, "maxlength": settings.COMMENT_MAX_LENGTH})
+        # No maxlength: a browser would cut a pasted text silently. comments.js counts down
+        # near the limit, and the server refuses a longer text with the text kept.
+        fields["comment"].widget = forms.Textarea(attrs={"rows": 6, "data-max-length": settings.COMMENT_MAX_LENGTH})
         fields["followup"].label = "Email me replies to my comment"
         fields["honeypot"].label = "Leave this field empty"
         fields["honeypot"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})

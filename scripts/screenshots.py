@@ -28,7 +28,7 @@ OUT = ROOT / "docs" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 POST_SLUG = "personal-connections-still-get-people-hired"  # the demo post with a thread
-AUTHOR = ("author", "demo-author-password")  # the demo author (blog/management/commands/seed_demo.py)
+AUTHOR = ("author", "demo-author-password")  # the demo author (content/management/commands/seed_demo.py)
 
 
 def free_port():

@@ -512,3 +512,10 @@ def test_approving_a_reported_comment_settles_its_reports(post, known_reader, se
     Client().post(reverse("comments:report", args=[comment.pk]))  # one new report is not enough
     comment.moderation.refresh_from_db()
     assert (comment.moderation.state, comment.moderation.report_count) == (State.PUBLISHED, 1)
+
+
+def test_the_comment_box_never_cuts_a_pasted_text(client, post):
+    html = client.get(post.get_absolute_url()).content.decode()
+    box = html.split('name="comment"', 1)[1].split(">", 1)[0]
+    assert "maxlength" not in box  # the browser would drop what is past it, silently
+    assert 'data-max-length="3000"' in box  # comments.js counts down near the limit

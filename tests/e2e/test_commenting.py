@@ -116,8 +116,7 @@ def test_a_refused_comment_comes_back_with_the_text_and_the_reason(page, site):
     form = page.locator("#comments > .comment-form")
     fill_fields(form, {"Name": "Lee Newcomer", "Email": "lee@example.com"})
     too_long = "x" * 3001
-    # The textarea's maxlength stops typing at 3,000; a script (or an old browser) does not stop.
-    page.eval_on_selector("#comments > .comment-form textarea", "(el, text) => { el.value = text; }", too_long)
+    form.get_by_role("textbox", name="Comment").fill(too_long)
     form.get_by_role("button", name="Post comment").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Your comment")
@@ -127,6 +126,20 @@ def test_a_refused_comment_comes_back_with_the_text_and_the_reason(page, site):
     # A screen reader announces the error with the field.
     expect(page.get_by_label("Comment", exact=True)).to_have_accessible_description(re.compile("3000"))
     expect(page.get_by_label("Name", exact=True)).to_have_value("Lee Newcomer")
+
+
+def test_a_long_comment_is_counted_near_the_limit_and_never_cut(page, site):
+    page.goto(site["post"].get_absolute_url())
+    box = page.locator("#comments > .comment-form textarea")
+    counter = page.locator("#comments > .comment-form .char-count")
+    box.fill("x" * 1000)
+    expect(counter).to_be_hidden()
+    box.fill("x" * 2950)
+    expect(counter).to_have_text("50 characters left")
+    pasted = "y" * 3960
+    box.fill(pasted)
+    expect(box).to_have_value(pasted)  # nothing cut
+    expect(counter).to_have_text("960 characters over the limit of 3,000: please shorten it before posting")
 
 
 def tab_to(page, selector, limit=80):
