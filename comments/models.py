@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
 
@@ -51,6 +52,29 @@ class Moderation(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["state", "decided_at"], name="comments_mod_state_idx")]
+
+    def __str__(self):
+        return f"{self.comment_id}: {self.get_state_display()} ({self.get_reason_display()})"
+
+
+class ModerationEvent(models.Model):
+    """One step of a comment's moderation history: how it was first decided, then each change.
+
+    Written by comments.moderation beside the Moderation row (which keeps only the latest),
+    so the queue can say "held: too many links; approved by Dana on 2 Dec".
+    """
+
+    comment = models.ForeignKey(XtdComment, on_delete=models.CASCADE, related_name="moderation_events")
+    state = models.CharField(max_length=12, choices=State.choices)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+        indexes = [models.Index(fields=["comment", "decided_at"], name="comments_event_comment_idx")]
 
     def __str__(self):
         return f"{self.comment_id}: {self.get_state_display()} ({self.get_reason_display()})"

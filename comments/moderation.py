@@ -34,7 +34,7 @@ from blog.markup import MarkupRejected, MarkupTooLong, render_markdown
 from blog.models import Post
 
 from . import rules
-from .models import Moderation, Reason, Report, State, XtdThreadRow
+from .models import Moderation, ModerationEvent, Reason, Report, State, XtdThreadRow
 from .rules import (
     STATE_FOR_OUTCOME,
     Outcome,
@@ -200,6 +200,7 @@ def create(post, decision, *, parent_id=None, followup=False, by=None, **fields)
             body_html=render_comment(comment.comment),
             announced=state == State.PUBLISHED,  # comments.notifications tells its followers now
         )
+        ModerationEvent.objects.create(comment=comment, state=state, reason=decision.reason, decided_by=by)
     enqueue_new_comment_notifications(comment.pk, decision)
     if state == State.PUBLISHED:
         pages_changed("comment published", [post.pk])
@@ -404,10 +405,14 @@ def _change(comments, state, *, by, reason=Reason.MODERATOR, only_from=None):
         changed = list(rows.select_for_update().values_list("comment_id", flat=True))
         if not changed:
             return []
+        now = timezone.now()
         Moderation.objects.filter(comment_id__in=changed).update(
-            state=state, reason=reason, decided_by=by, decided_at=timezone.now()
+            state=state, reason=reason, decided_by=by, decided_at=now
         )
         XtdComment.norel_objects.filter(pk__in=changed).update(**FLAGS[state])
+        ModerationEvent.objects.bulk_create(
+            ModerationEvent(comment_id=pk, state=state, reason=reason, decided_by=by, decided_at=now) for pk in changed
+        )
     pages_changed("comment moderated")
     return changed
 
@@ -507,3 +512,15 @@ def register():
     if Post not in moderator._registry:
         moderator.register(Post, PostCommentModerator)
     post_save.connect(adopt_foreign, sender=XtdComment, dispatch_uid="comments.adopt_foreign")
+
+
+def decision_history(comment_ids):
+    """{comment id: [ModerationEvent, ...] oldest first} for a page of comments, in one query.
+
+    A comment seeded, imported or adopted has no event for its first state: its Moderation
+    row's reason (before any change) is that first step, and the queue shows it so.
+    """
+    events = {}
+    for event in ModerationEvent.objects.filter(comment_id__in=list(comment_ids)).select_related("decided_by"):
+        events.setdefault(event.comment_id, []).append(event)
+    return events

@@ -295,3 +295,19 @@ def test_the_post_author_replying_in_the_thread_is_never_rate_limited(client, se
         response = post_comment(client, post, comment=f"The author's answer {n}.")
         assert response.status_code == 302, response.content.decode()
     assert XtdComment.norel_objects.filter(user=post.author).count() == 6
+
+
+def test_every_decision_is_kept_in_the_comments_history(client, staff, django_assert_max_num_queries):
+    post = PostFactory()
+    post_comment(client, post, email="first@example.com", comment="Held first.")
+    held = XtdComment.norel_objects.get(comment="Held first.")
+    moderation.approve([held], by=staff)
+    moderation.remove([held], by=staff)
+    with django_assert_max_num_queries(1):
+        steps = moderation.decision_history([held.pk])[held.pk]
+    assert [(step.state, step.reason, step.decided_by) for step in steps] == [
+        (State.HELD, Reason.FIRST_COMMENT, None),
+        (State.PUBLISHED, Reason.MODERATOR, staff),
+        (State.REMOVED, Reason.MODERATOR, staff),
+    ]
+    assert Moderation.objects.get(comment_id=held.pk).state == State.REMOVED  # the latest, as before
