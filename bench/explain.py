@@ -49,6 +49,7 @@ NEW_INDEXES = [
     "blog_post_tags_tag_post_idx",
     "comments_xtd_thread_order_idx",
     "comments_email_ci_idx",
+    "comments_target_idx",
 ]
 
 

@@ -2,11 +2,19 @@ from django import forms
 from django.conf import settings
 from django_comments_xtd.forms import XtdCommentForm
 
+from .rendering import form_renderer
+
 MARKDOWN_HINT = "Markdown works: *italic*, **bold**, `code`, > quotes, lists and [links](https://…)."
 
 
 class CommentForm(XtdCommentForm):
-    """xtd's signed form with labels a reader (and a browser test) can find."""
+    """xtd's signed form with labels a reader (and a browser test) can find.
+
+    Drawn by comments.rendering.form_renderer (its widgets without the template engine)
+    wherever it appears: under a post, on the reply page, after a refusal.
+    """
+
+    default_renderer = form_renderer
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,8 +1,7 @@
 """The thread's HTML, built in Python: the one hot loop of a post page.
 
-The same markup as a template would give, for a fraction of the cost: Django's template
-engine spends about 0.3 ms per comment on this block (300 ms for 1,000 comments); this
-loop takes about 2 µs a comment (bench/comments_bench.py). It reads the thread's rows as
+The same markup as a template would give, for a fraction of the cost (the figures are in
+bench/comments_bench.py and docs/benchmarks.md, not here: they drift). It reads the thread's rows as
 the database returned them (comments.selectors.ThreadPage): one f-string per comment; what
 many comments share (a commenter's escaped name and avatar, a day's date) is formatted
 once per page. Every value that comes from a reader is escaped here; `body_html` is
@@ -45,7 +44,7 @@ WEEK = 8 * 86400  # from 8 days on, a comment shows its date instead of "N days 
 
 def _ago(when, now):
     """ "3 hours ago"; the date after a week. (django.utils.dateformat and humanize cost
-    ~0.2 ms a call, more than the rest of a comment; the page is English only.)"""
+    more than the rest of a comment; the page is English only.)"""
     seconds = int((now - when).total_seconds())
     if seconds < 60:
         return "just now"

@@ -3,8 +3,7 @@ from django.conf import settings
 from django.urls import reverse
 from django_comments_xtd import get_form
 
-from .. import moderation, selectors
-from ..rendering import form_renderer
+from .. import rules, selectors
 from ..views import pending_ids
 
 register = template.Library()
@@ -19,14 +18,14 @@ def comment_section(context, post):
     except ValueError:
         page = None
     thread = selectors.thread_page(post, page=page, pending_ids=pending_ids(request))
-    closed = moderation.comments_closed(post)
+    closed = rules.comments_closed(post)
     return {
         "request": request,
         "user": context.get("user"),
         "post": post,
         "thread": thread,
         "closed": closed,
-        "form": None if closed or not post.is_public else get_form()(post, renderer=form_renderer),
+        "form": None if closed or not post.is_public else get_form()(post),
         "gravatar": getattr(settings, "COMMENTS_GRAVATAR", False),
         "messages": context.get("messages"),
         "fragments": context.get("fragments"),  # blog.views.Fragments, on a post page
