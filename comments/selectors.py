@@ -139,6 +139,25 @@ def _in_tree(rows):
     return shown
 
 
+def _without_empty_placeholders(rows):
+    """Drop removed comments with nothing shown below them: a "[removed]" placeholder only
+    holds a place for replies that are still shown (so a comment that was never public, or
+    has no replies, simply disappears). Rows are in reading order; one pass from the end."""
+    kept = []
+    live = [False] * (max((row[LEVEL] for row in rows), default=0) + 2)  # a shown row below, per level
+    removed = State.REMOVED
+    for row in reversed(rows):
+        level = row[LEVEL]
+        below = live[level + 1]
+        for deeper in range(level + 1, len(live)):
+            live[deeper] = False
+        if row[STATE] != removed or below:
+            live[level] = True
+            kept.append(row)
+    kept.reverse()
+    return kept
+
+
 def _rebuilt(rows):
     """Reading order from parent_id alone, with the depth on the page as `level`."""
     roots, children, known = [], {}, set()
@@ -189,7 +208,13 @@ def thread_page(post, *, page=None, pending_ids=()):
         rows = _fetch(rows)
         published = State.PUBLISHED
         count = sum(1 for row in rows if row[STATE] == published)  # every comment is in `rows`
-    return ThreadPage(rows=_in_tree(rows), number=number, num_pages=num_pages, count=count, author_id=post.author_id)
+    return ThreadPage(
+        rows=_without_empty_placeholders(_in_tree(rows)),
+        number=number,
+        num_pages=num_pages,
+        count=count,
+        author_id=post.author_id,
+    )
 
 
 def published_count(post):

@@ -311,3 +311,20 @@ def test_every_decision_is_kept_in_the_comments_history(client, staff, django_as
         (State.REMOVED, Reason.MODERATOR, staff),
     ]
     assert Moderation.objects.get(comment_id=held.pk).state == State.REMOVED  # the latest, as before
+
+
+def test_a_removed_comment_leaves_a_placeholder_only_for_replies_still_shown(client, staff):
+    post = PostFactory()
+    parent = comment(post, text="A published parent.")
+    reply = comment(post, parent=parent, text="A published reply.")
+    alone = comment(post, text="Published, no replies.")
+    held = comment(post, parent=parent, text="Never public.", state=State.HELD)
+    emptied = comment(post, text="Its only reply is removed too.")
+    removed_reply = comment(post, parent=emptied, text="Removed reply.")
+    moderation.remove([parent, alone, held, emptied, removed_reply], by=staff)
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert html.count("[removed]") == 1  # only the parent, which still holds its reply
+    assert f'id="c{parent.pk}"' in html and "A published reply." in html
+    for gone in (alone, held, emptied, removed_reply):
+        assert f'id="c{gone.pk}"' not in html
+    assert f'id="c{reply.pk}"' in html
