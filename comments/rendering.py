@@ -21,7 +21,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from .models import State
+from .models import Reason, State
 
 MONTHS = (
     "",
@@ -121,8 +121,31 @@ def thread_html(thread, **options):
     return mark_safe("".join(thread_pieces(thread, **options)))  # noqa: S308 - escaped in thread_pieces
 
 
-def thread_pieces(thread, *, actions, gravatar, reply_base, report_base, csrf_token=None):
-    """thread_html() in pieces, to be joined: a list of str, safe HTML once joined."""
+# Why a held comment waits, in a reader's words (from its recorded reason). Spam is never
+# shown to its writer, and a reason that would help a spammer is not spelled out.
+PENDING_WHY = {
+    Reason.FIRST_COMMENT: (
+        "First comments are read by the author before they appear; your next ones will appear at once."
+    ),
+    Reason.LINKS: "Comments with several links are read by the author before they appear.",
+}
+PENDING_DEFAULT = "The author reads some comments before they appear."
+
+
+def _notes(notices):
+    """Messages shown beside their comment (comments.views tags them "comment-<pk>")."""
+    return "".join(
+        f'<p class="notice notice-{escape(level)}" role="status">{escape(str(text))}</p>' for level, text in notices
+    )
+
+
+def thread_pieces(thread, *, actions, gravatar, reply_base, report_base, csrf_token=None, notices=None):
+    """thread_html() in pieces, to be joined: a list of str, safe HTML once joined.
+
+    `notices`: {comment pk: [(level tag, text)]}, drawn inside that comment (where the
+    reader lands after posting or reporting it), announced to screen readers.
+    """
+    notices = notices or {}
     times = _Times()
     reply_base = escape(reply_base)
     report_base = escape(report_base)
@@ -136,7 +159,7 @@ def thread_pieces(thread, *, actions, gravatar, reply_base, report_base, csrf_to
     out = ['<ol class="comment-thread">\n']
     append = out.append
     previous = -1  # the level of the comment before, -1 before the first
-    for pk, name, url, email, user_id, submitted, _parent, level, state, body_html in thread.rows:
+    for pk, name, url, email, user_id, submitted, _parent, level, state, body_html, reason in thread.rows:
         if previous >= 0:  # close the comment before, now that we know whether this one is its reply
             append('<ol class="replies">\n' if level > previous else "</li>\n" + "</ol></li>\n" * (previous - level))
         previous = level
@@ -159,9 +182,12 @@ def thread_pieces(thread, *, actions, gravatar, reply_base, report_base, csrf_to
         iso, exact, ago = times(submitted)
         if pending:
             classes += " pending"
-            note = '<p class="pending-note" role="status">Awaiting moderation: only you can see this comment.</p>'
+            why = PENDING_WHY.get(reason, PENDING_DEFAULT)
+            note = f'<p class="pending-note">Awaiting moderation: only you can see this comment. {why}</p>'
         else:
             note = ""
+        if pk in notices:
+            note = _notes(notices[pk]) + note
         footer = (
             (
                 '<footer class="comment-actions">'

@@ -46,8 +46,9 @@ THREAD_COLUMNS = (
     "level",
     "moderation__state",
     "moderation__body_html",
+    "moderation__reason",
 )
-PK, USER_NAME, USER_URL, USER_EMAIL, USER_ID, SUBMIT_DATE, PARENT_ID, LEVEL, STATE, BODY_HTML = range(10)
+PK, USER_NAME, USER_URL, USER_EMAIL, USER_ID, SUBMIT_DATE, PARENT_ID, LEVEL, STATE, BODY_HTML, REASON = range(11)
 
 
 @dataclass

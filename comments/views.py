@@ -112,12 +112,16 @@ def _after_posting(request, post, comment):
     if state == State.PUBLISHED:
         # The message also carries the writer past the page cache (blog.cache): they see their
         # comment at once, even on a server that has not yet noticed the page changed.
-        messages.success(request, "Thank you! Your comment is published.")
+        messages.success(request, "Thank you! Your comment is published.", extra_tags=f"comment-{comment.pk}")
         return HttpResponseRedirect(f"{post.get_absolute_url()}#c{comment.pk}")
     if state == State.HELD:
         pending = [*pending_ids(request), comment.pk][-50:]
         request.session[PENDING_SESSION_KEY] = pending
-        messages.info(request, "Thank you! Your comment is awaiting moderation; it will appear once approved.")
+        messages.info(
+            request,
+            "Thank you! Your comment is awaiting moderation; it will appear once approved.",
+            extra_tags=f"comment-{comment.pk}",
+        )
         return HttpResponseRedirect(f"{post.get_absolute_url()}#c{comment.pk}")
     # spam: say as little as for a held comment, show nothing
     messages.info(request, "Thank you! Your comment is awaiting moderation.")
@@ -159,10 +163,11 @@ def report(request, pk):
         XtdComment.norel_objects.select_related("moderation"), pk=pk, moderation__state=State.PUBLISHED
     )
     post = get_object_or_404(Post.objects.published(), pk=int(comment.object_pk))
+    tag = f"comment-{comment.pk}"  # the notice is drawn beside the comment (comment_tags)
     if moderation.report(comment, reporter_key=_reporter_key(request)):
-        messages.info(request, "Thank you for the report. A moderator will look at the comment.")
+        messages.info(request, "Thank you for the report. A moderator will look at the comment.", extra_tags=tag)
     else:
-        messages.info(request, "You have already reported this comment.")
+        messages.info(request, "You have already reported this comment.", extra_tags=tag)
     return HttpResponseRedirect(f"{post.get_absolute_url()}#c{comment.pk}")
 
 

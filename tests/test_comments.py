@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
@@ -519,3 +520,33 @@ def test_the_comment_box_never_cuts_a_pasted_text(client, post):
     box = html.split('name="comment"', 1)[1].split(">", 1)[0]
     assert "maxlength" not in box  # the browser would drop what is past it, silently
     assert 'data-max-length="3000"' in box  # comments.js counts down near the limit
+
+
+def _comment_li(html, pk):
+    return html.split(f'id="c{pk}"', 1)[1].split('<li class="comment', 1)[0]
+
+
+def test_the_thank_you_is_drawn_beside_the_comment_the_page_jumps_to(client, post, known_reader):
+    response = post_comment(client, post, comment="Published at once.", follow=True)
+    comment = latest()
+    assert response.redirect_chain[-1][0].endswith(f"#c{comment.pk}")
+    html = response.content.decode()
+    assert '<p class="notice notice-success" role="status">Thank you! Your comment is published.</p>' in _comment_li(
+        html, comment.pk
+    )
+    assert '<div class="notices"' not in html  # not also at the top of the section
+
+
+def test_a_held_comment_tells_its_writer_why_in_plain_words(client, post):
+    html = post_comment(client, post, email="first-time@example.com", comment="My first.", follow=True)
+    mine = _comment_li(html.content.decode(), latest().pk)
+    assert "First comments are read by the author before they appear; your next ones will appear at once." in mine
+    assert "awaiting moderation" in mine
+
+
+def test_the_report_notice_is_drawn_beside_the_reported_comment(client, post, known_reader):
+    post_comment(client, post, comment="Worth reporting?")
+    target = latest()
+    url = reverse("comments:report", args=[target.pk])
+    response = Client().post(url, HTTP_ORIGIN="http://testserver", follow=True)
+    assert "Thank you for the report." in _comment_li(response.content.decode(), target.pk)

@@ -19,6 +19,14 @@ def comment_section(context, post):
         page = None
     thread = selectors.thread_page(post, page=page, pending_ids=pending_ids(request))
     closed = rules.comments_closed(post)
+    shown = {row[selectors.PK] for row in thread.rows}
+    general, beside = [], {}  # messages about one comment go beside it, if it is on this page
+    for message in context.get("messages") or ():
+        target = _comment_of(message)
+        if target in shown:
+            beside.setdefault(target, []).append((message.level_tag, message.message))
+        else:
+            general.append(message)
     return {
         "request": request,
         "user": context.get("user"),
@@ -27,12 +35,21 @@ def comment_section(context, post):
         "closed": closed,
         "form": None if closed or not post.is_public else get_form()(post),
         "gravatar": getattr(settings, "COMMENTS_GRAVATAR", False),
-        "messages": context.get("messages"),
+        "messages": general,
+        "notices": beside,
         "fragments": context.get("fragments"),  # blog.views.Fragments, on a post page
         # URL prefixes reversed once, not twice per comment
         "reply_base": reverse("comments:reply", args=[0])[:-2],
         "report_base": reverse("comments:report", args=[0])[:-2],
     }
+
+
+def _comment_of(message):
+    """The pk of the comment a message is about (extra tag "comment-<pk>"), or None."""
+    for tag in (message.extra_tags or "").split():
+        if tag.startswith("comment-") and tag[8:].isdecimal():
+            return int(tag[8:])
+    return None
 
 
 @register.simple_tag
@@ -66,6 +83,7 @@ def comment_thread(context):
         "reply_base": context["reply_base"],
         "report_base": context["report_base"],
         "csrf_token": get_token(context["request"]) if signed_in else None,
+        "notices": context.get("notices"),
     }
     fragments = context.get("fragments")
     if fragments is None:

@@ -32,10 +32,15 @@ def test_first_comment_is_held_approved_in_the_admin_then_public(new_context, si
     fill_fields(form, {"Name": "Lee Newcomer", "Email": "lee@example.com", "Comment": "I tried this on *Monday*."})
     form.get_by_role("button", name="Post comment").click()
 
-    expect(reader.locator(".notices")).to_contain_text("awaiting moderation")
     mine = reader.locator(".comment.pending", has_text="I tried this on Monday.")
     expect(mine).to_be_visible()
-    expect(mine.locator(".pending-note")).to_have_text("Awaiting moderation: only you can see this comment.")
+    # The thank-you is beside the comment the page jumped to, announced (role=status).
+    expect(mine.get_by_role("status")).to_contain_text("awaiting moderation")
+    expect(mine).to_be_in_viewport()
+    expect(mine.locator(".pending-note")).to_have_text(
+        "Awaiting moderation: only you can see this comment. "
+        "First comments are read by the author before they appear; your next ones will appear at once."
+    )
     expect(mine.locator("em")).to_have_text("Monday")
 
     stranger = new_context().new_page()
@@ -106,9 +111,11 @@ def test_a_reader_reports_a_comment(page, site):
     first = site["first"]
     page.goto(site["post"].get_absolute_url())
     page.locator(f"#c{first.pk} > article").get_by_role("button", name="Report").click()
-    expect(page.locator(".notices")).to_have_text("Thank you for the report. A moderator will look at the comment.")
+    notice = page.locator(f"#c{first.pk} > article").get_by_role("status")
+    expect(notice).to_have_text("Thank you for the report. A moderator will look at the comment.")
+    expect(notice).to_be_in_viewport()
     page.locator(f"#c{first.pk} > article").get_by_role("button", name="Report").click()
-    expect(page.locator(".notices")).to_have_text("You have already reported this comment.")
+    expect(notice).to_have_text("You have already reported this comment.")
 
 
 def test_a_refused_comment_comes_back_with_the_text_and_the_reason(page, site):
@@ -167,5 +174,6 @@ def test_keyboard_only_comment(page, site):
     assert not any("honeypot" in element for element in passed), passed
     page.keyboard.press("Enter")
 
-    expect(page.locator(".notices")).to_contain_text("awaiting moderation")
-    expect(page.locator(".comment.pending", has_text="Typed without a mouse.")).to_be_visible()
+    typed = page.locator(".comment.pending", has_text="Typed without a mouse.")
+    expect(typed).to_be_visible()
+    expect(typed.get_by_role("status")).to_contain_text("awaiting moderation")
