@@ -139,11 +139,37 @@ def _notes(notices):
     )
 
 
-def thread_pieces(thread, *, actions, gravatar, reply_base, report_base, csrf_token=None, notices=None):
+def _moderate_form(pk, reason, moderate_base, csrf_input):
+    """A held comment as its post's moderator sees it on the page: why, and the decisions."""
+    why = escape(Reason(reason).label if reason in Reason.values else reason)
+    return (
+        f'<p class="pending-note">Held for review: {why}.</p>'
+        f'<form class="moderate-form" method="post" action="{moderate_base}{pk}/">{csrf_input}'
+        '<button type="submit" name="action" value="approve">Approve</button> '
+        '<button type="submit" name="action" value="spam" class="secondary">Spam</button> '
+        '<button type="submit" name="action" value="remove" class="secondary">Remove</button></form>'
+    )
+
+
+def thread_pieces(
+    thread,
+    *,
+    actions,
+    gravatar,
+    reply_base,
+    report_base,
+    csrf_token=None,
+    notices=None,
+    viewer_id=None,
+    moderate_base=None,
+):
     """thread_html() in pieces, to be joined: a list of str, safe HTML once joined.
 
     `notices`: {comment pk: [(level tag, text)]}, drawn inside that comment (where the
     reader lands after posting or reporting it), announced to screen readers.
+    `viewer_id`: the signed-in reader (no "Report" on their own comments).
+    `moderate_base`: for staff, the URL prefix of comments:moderate; held comments then
+    carry Approve / Spam / Remove.
     """
     notices = notices or {}
     times = _Times()
@@ -180,7 +206,10 @@ def thread_pieces(thread, *, actions, gravatar, reply_base, report_base, csrf_to
         escaped_name, avatar = person
         author = f'<a href="{escape(url)}" rel="nofollow ugc noopener">{escaped_name}</a>' if url else escaped_name
         iso, exact, ago = times(submitted)
-        if pending:
+        if pending and moderate_base:
+            classes += " pending"
+            note = _moderate_form(pk, reason, moderate_base, csrf_input)
+        elif pending:
             classes += " pending"
             why = PENDING_WHY.get(reason, PENDING_DEFAULT)
             note = f'<p class="pending-note">Awaiting moderation: only you can see this comment. {why}</p>'
@@ -193,9 +222,13 @@ def thread_pieces(thread, *, actions, gravatar, reply_base, report_base, csrf_to
                 '<footer class="comment-actions">'
                 f'<a class="reply-link" href="{reply_base}{pk}/" data-reply-to="{pk}">'
                 f'Reply<span class="visually-hidden"> to {escaped_name}</span></a>'
-                f'<form class="report-form" method="post" action="{report_base}{pk}/">'
-                f'{csrf_input}<button type="submit" class="link-button">Report</button></form>'
-                "</footer>"
+                + (
+                    ""
+                    if viewer_id is not None and user_id == viewer_id  # nobody reports themselves
+                    else f'<form class="report-form" method="post" action="{report_base}{pk}/">'
+                    f'{csrf_input}<button type="submit" class="link-button">Report</button></form>'
+                )
+                + "</footer>"
             )
             if actions and not pending
             else ""

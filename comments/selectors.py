@@ -27,8 +27,11 @@ def post_comments(post):
     )
 
 
-def _visible(pending_ids):
+def _visible(pending_ids, moderator=False):
+    """Published and removed comments; held ones for their writer, or all for a moderator."""
     condition = Q(moderation__state__in=VISIBLE_STATES)
+    if moderator:
+        return condition | Q(moderation__state=State.HELD)
     if pending_ids:
         condition |= Q(pk__in=list(pending_ids)[:50], moderation__state=State.HELD)
     return condition
@@ -80,14 +83,17 @@ class ThreadPage:
         return self.num_pages > 1
 
 
-def _top_level_ids(post, pending_ids):
+def _top_level_ids(post, pending_ids, moderator=False):
     """Thread ids of the post's visible top-level comments, oldest first (one query).
 
     Sorted here, not by the database: with ORDER BY, SQLite walks xtd's thread_id index
     over every comment of every post instead of looking up this post's comments.
     """
     return sorted(
-        post_comments(post).filter(_visible(pending_ids), level=0).order_by().values_list("thread_id", flat=True)
+        post_comments(post)
+        .filter(_visible(pending_ids, moderator), level=0)
+        .order_by()
+        .values_list("thread_id", flat=True)
     )
 
 
@@ -179,7 +185,7 @@ def _rebuilt(rows):
     return shown
 
 
-def thread_page(post, *, page=None, pending_ids=()):
+def thread_page(post, *, page=None, pending_ids=(), moderator=False):
     """Top-level comments of one page (default: the newest page), each with its replies.
 
     Two queries whatever the number of comments (three when paginated: the count of
@@ -187,13 +193,14 @@ def thread_page(post, *, page=None, pending_ids=()):
     rows). Comments ordered by (thread_id, order) are already in tree order; `level` tells
     the depth, so the page is drawn from the rows in one pass. Spam is never shown; a
     removed comment keeps its place (its replies stay attached) but not its text; held
-    comments only for their own writer.
+    comments only for their own writer, or every one for a `moderator` (signed-in staff:
+    their pages are never cached).
     """
-    threads = _top_level_ids(post, pending_ids)
+    threads = _top_level_ids(post, pending_ids, moderator)
     num_pages = max(1, math.ceil(len(threads) / per_page()))
     number = num_pages if page is None else min(max(1, page), num_pages)
     # Plain tuples, not model instances: building 2 objects per comment was a third of the page.
-    rows = post_comments(post).filter(_visible(pending_ids)).order_by("thread_id", "order")
+    rows = post_comments(post).filter(_visible(pending_ids, moderator)).order_by("thread_id", "order")
     columns = THREAD_COLUMNS
     if connections[rows.db].vendor == "sqlite":
         # The stored UTC text itself: as a column, Python's sqlite3 module would parse every

@@ -171,6 +171,31 @@ def report(request, pk):
     return HttpResponseRedirect(f"{post.get_absolute_url()}#c{comment.pk}")
 
 
+ON_PAGE_ACTIONS = {
+    "approve": (moderation.approve, "Comment approved: it is public now."),
+    "spam": (moderation.mark_spam, "Comment marked as spam."),
+    "remove": (moderation.remove, "Comment removed."),
+}
+
+
+@require_POST
+def moderate_on_page(request, pk):
+    """Approve / Spam / Remove from the post page itself, for signed-in staff (CSRF-checked)."""
+    if not (request.user.is_authenticated and request.user.is_staff):
+        return _error(request, "Only staff can moderate comments.", 403)
+    act = ON_PAGE_ACTIONS.get(request.POST.get("action", ""))
+    if act is None:
+        return _error(request, "Unknown moderation action.", 400)
+    comment = get_object_or_404(XtdComment.norel_objects, pk=pk, moderation__isnull=False)
+    post = get_object_or_404(Post.objects.all(), pk=int(comment.object_pk))
+    function, done = act
+    if function([comment], by=request.user):
+        messages.success(request, done, extra_tags=f"comment-{comment.pk}")
+    else:
+        messages.info(request, "Nothing to do: someone decided on this comment already.")
+    return HttpResponseRedirect(f"{post.get_absolute_url()}#c{comment.pk}")
+
+
 @never_cache
 def email_action(request, token):
     """Signed one-click Approve / Spam from the author's email; acts for logged-in staff only."""

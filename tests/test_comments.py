@@ -11,10 +11,10 @@ from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
 from comments import moderation
-from comments.models import Reason, State
+from comments.models import Moderation, Reason, State
 
 from .commenting import form_fields, post_comment
-from .factories import PostFactory, StaffFactory, UserFactory, bulk_thread
+from .factories import PostFactory, StaffFactory, UserFactory, bulk_thread, comment
 
 pytestmark = pytest.mark.django_db
 
@@ -550,3 +550,44 @@ def test_the_report_notice_is_drawn_beside_the_reported_comment(client, post, kn
     url = reverse("comments:report", args=[target.pk])
     response = Client().post(url, HTTP_ORIGIN="http://testserver", follow=True)
     assert "Thank you for the report." in _comment_li(response.content.decode(), target.pk)
+
+
+def test_the_author_moderates_held_comments_in_place_on_her_post(client, post):
+    held = comment(post, text="Please approve me.", state=State.HELD, reason=Reason.LINKS)
+    anonymous = Client().get(post.get_absolute_url()).content.decode()
+    assert "Please approve me." not in anonymous and "moderate-form" not in anonymous
+    author = post.author
+    author.is_staff = True
+    author.save()
+    client.force_login(author)
+    html = client.get(post.get_absolute_url()).content.decode()
+    mine = _comment_li(html, held.pk)
+    assert "Held for review: Too many links." in mine
+    assert 'value="approve"' in mine and 'value="spam"' in mine and 'value="remove"' in mine
+    assert 'name="csrfmiddlewaretoken"' in mine
+    response = client.post(reverse("comments:moderate", args=[held.pk]), {"action": "approve"}, follow=True)
+    assert response.redirect_chain[-1][0].endswith(f"#c{held.pk}")
+    assert "Comment approved: it is public now." in _comment_li(response.content.decode(), held.pk)
+    assert "Please approve me." in Client().get(post.get_absolute_url()).content.decode()
+
+
+def test_only_staff_moderate_on_the_page_and_only_by_post(client, post):
+    held = comment(post, text="Held.", state=State.HELD)
+    url = reverse("comments:moderate", args=[held.pk])
+    assert client.post(url, {"action": "approve"}).status_code == 403
+    client.force_login(UserFactory(username="reader"))
+    assert client.post(url, {"action": "approve"}).status_code == 403
+    client.force_login(StaffFactory(username="boss"))
+    assert client.get(url).status_code == 405
+    assert client.post(url, {"action": "delete-everything"}).status_code == 400
+    assert Moderation.objects.get(comment_id=held.pk).state == State.HELD
+
+
+def test_no_report_button_on_your_own_comments(client, post):
+    reader = UserFactory(username="regular")
+    own = comment(post, text="Mine.", user=reader)
+    other = comment(post, text="Someone else's.")
+    client.force_login(reader)
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "report-form" not in _comment_li(html, own.pk)
+    assert "report-form" in _comment_li(html, other.pk)

@@ -17,7 +17,9 @@ def comment_section(context, post):
         page = int(request.GET.get("cpage", ""))
     except ValueError:
         page = None
-    thread = selectors.thread_page(post, page=page, pending_ids=pending_ids(request))
+    user = context.get("user")
+    moderator = bool(user and user.is_authenticated and user.is_staff)  # never an anonymous, cached page
+    thread = selectors.thread_page(post, page=page, pending_ids=pending_ids(request), moderator=moderator)
     closed = rules.comments_closed(post)
     shown = {row[selectors.PK] for row in thread.rows}
     general, beside = [], {}  # messages about one comment go beside it, if it is on this page
@@ -41,6 +43,7 @@ def comment_section(context, post):
         # URL prefixes reversed once, not twice per comment
         "reply_base": reverse("comments:reply", args=[0])[:-2],
         "report_base": reverse("comments:report", args=[0])[:-2],
+        "moderate_base": reverse("comments:moderate", args=[0])[:-2] if moderator else None,
     }
 
 
@@ -84,6 +87,8 @@ def comment_thread(context):
         "report_base": context["report_base"],
         "csrf_token": get_token(context["request"]) if signed_in else None,
         "notices": context.get("notices"),
+        "viewer_id": user.pk if signed_in else None,
+        "moderate_base": context.get("moderate_base"),
     }
     fragments = context.get("fragments")
     if fragments is None:
