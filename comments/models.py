@@ -83,8 +83,15 @@ class ModerationEvent(models.Model):
 class Report(models.Model):
     """A reader's report of a comment; one per reader (by session or address) and comment."""
 
+    class Why(models.TextChoices):
+        SPAM = "spam", "Spam or advertising"
+        ABUSE = "abuse", "Abusive or hateful"
+        OFF_TOPIC = "off_topic", "Off-topic"
+        OTHER = "other", "Something else"
+
     comment = models.ForeignKey(XtdComment, on_delete=models.CASCADE, related_name="reports")
     reporter = models.CharField(max_length=64, help_text="A hash of the reader's session or address.")
+    why = models.CharField(max_length=12, choices=Why.choices, default=Why.OTHER)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

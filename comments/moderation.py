@@ -466,20 +466,34 @@ def restore(comments, *, by=None):
     return changed
 
 
-def report(comment, *, reporter_key):
-    """Record one reader's report; at COMMENTS_REPORT_THRESHOLD the comment goes back to the queue.
+def report(comment, *, reporter_key, why=Report.Why.OTHER):
+    """Record one reader's report (and why); at COMMENTS_REPORT_THRESHOLD the comment goes back
+    to the queue, unless the post's author or staff wrote it: readers cannot hide those.
 
     Returns True when this report was new.
     """
     with transaction.atomic():
-        _, created = Report.objects.get_or_create(comment_id=comment.pk, reporter=reporter_key[:64])
+        _, created = Report.objects.get_or_create(
+            comment_id=comment.pk, reporter=reporter_key[:64], defaults={"why": why}
+        )
         if not created:
             return False
         count = Report.objects.filter(comment_id=comment.pk).count()
         Moderation.objects.filter(comment_id=comment.pk).update(report_count=count)
-    if count >= rules.conf("COMMENTS_REPORT_THRESHOLD"):
+    if count >= rules.conf("COMMENTS_REPORT_THRESHOLD") and not _by_trusted(comment):
         _change([comment.pk], State.HELD, by=None, reason=Reason.REPORTED, only_from=[State.PUBLISHED])
     return True
+
+
+def _by_trusted(comment):
+    """True when the comment's writer is staff or the author of the post it is on."""
+    if not comment.user_id:
+        return False
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=comment.user_id).first()
+    post = Post.objects.filter(pk=int(comment.object_pk)).only("author_id").first()
+    return bool(user and post and rules.is_trusted(user, post))
 
 
 # xtd's hook ----------------------------------------------------------------------------

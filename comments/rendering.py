@@ -21,7 +21,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from .models import Reason, State
+from .models import Reason, Report, State
 
 MONTHS = (
     "",
@@ -139,6 +139,13 @@ def _notes(notices):
     )
 
 
+# The report form's reasons: radio buttons inside their labels (no ids: the same on every comment).
+REPORT_CHOICES = "".join(
+    f'<label><input type="radio" name="why" value="{value}"{" checked" if n == 0 else ""}> {escape(label)}</label>'
+    for n, (value, label) in enumerate(Report.Why.choices)
+)
+
+
 def _moderate_form(pk, reason, moderate_base, csrf_input):
     """A held comment as its post's moderator sees it on the page: why, and the decisions."""
     why = escape(Reason(reason).label if reason in Reason.values else reason)
@@ -225,8 +232,10 @@ def thread_pieces(
                 + (
                     ""
                     if viewer_id is not None and user_id == viewer_id  # nobody reports themselves
-                    else f'<form class="report-form" method="post" action="{report_base}{pk}/">'
-                    f'{csrf_input}<button type="submit" class="link-button">Report</button></form>'
+                    else f'<details class="report"><summary>Report</summary>'
+                    f'<form class="report-form" method="post" action="{report_base}{pk}/">{csrf_input}'
+                    f"<fieldset><legend>Why report this comment?</legend>{REPORT_CHOICES}</fieldset>"
+                    '<button type="submit" class="secondary">Send report</button></form></details>'
                 )
                 + "</footer>"
             )

@@ -20,7 +20,7 @@ from django_comments_xtd.models import XtdComment
 from blog.models import Post
 
 from . import moderation, rules
-from .models import Moderation, State
+from .models import Moderation, Report, State
 from .notifications import ACTION_MAX_AGE, ACTION_SALT, UNSUBSCRIBE_SALT
 from .posting import FORM_FIELDS, Submission, resolve_parent, submit
 from .posting import confirm as confirm_submission
@@ -164,7 +164,9 @@ def report(request, pk):
     )
     post = get_object_or_404(Post.objects.published(), pk=int(comment.object_pk))
     tag = f"comment-{comment.pk}"  # the notice is drawn beside the comment (comment_tags)
-    if moderation.report(comment, reporter_key=_reporter_key(request)):
+    why = request.POST.get("why", Report.Why.OTHER)
+    why = why if why in Report.Why.values else Report.Why.OTHER
+    if moderation.report(comment, reporter_key=_reporter_key(request), why=why):
         messages.info(request, "Thank you for the report. A moderator will look at the comment.", extra_tags=tag)
     else:
         messages.info(request, "You have already reported this comment.", extra_tags=tag)

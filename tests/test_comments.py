@@ -591,3 +591,21 @@ def test_no_report_button_on_your_own_comments(client, post):
     html = client.get(post.get_absolute_url()).content.decode()
     assert "report-form" not in _comment_li(html, own.pk)
     assert "report-form" in _comment_li(html, other.pk)
+
+
+def test_a_report_says_why_and_readers_cannot_hide_the_authors_comments(client, post, settings):
+    settings.COMMENTS_REPORT_THRESHOLD = 1
+    from comments.models import Report
+
+    reader_comment = comment(post, text="Buy things.")
+    url = reverse("comments:report", args=[reader_comment.pk])
+    Client().post(url, {"why": "spam"}, HTTP_ORIGIN="http://testserver")
+    assert Report.objects.get(comment=reader_comment).why == Report.Why.SPAM
+    assert Moderation.objects.get(comment=reader_comment).state == State.HELD  # back to the queue
+    answer = comment(post, text="The author's answer.", user=post.author)
+    for n in range(3):
+        Client(REMOTE_ADDR=f"10.1.0.{n}").post(
+            reverse("comments:report", args=[answer.pk]), {"why": "nonsense"}, HTTP_ORIGIN="http://testserver"
+        )
+    assert Moderation.objects.get(comment=answer).state == State.PUBLISHED
+    assert set(Report.objects.filter(comment=answer).values_list("why", flat=True)) == {Report.Why.OTHER}
