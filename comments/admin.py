@@ -1,28 +1,160 @@
+"""The author's moderation queue in the admin, modelled on WordPress's Comments screen.
+
+Each row shows the whole comment as readers see it, who wrote it, the post, why it is where it
+is (with its history) and Approve / Spam / Remove / Restore / Reply buttons that act at once:
+a plain POST that redirects back without JavaScript, the same POST by fetch() with
+static/js/queue.js. Every change goes through comments.moderation (approve, mark_spam, remove,
+restore, create); nothing here writes a comment row or an xtd flag. Tabs above the list count
+the comments by state in one query; "Awaiting your reply" lists readers' questions the post's
+author has not answered yet. The page runs the same number of queries for 5 rows or 100.
+"""
+
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
-from django.utils.html import format_html
-from django.utils.text import Truncator
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import BlackListedDomain, XtdComment
 
 from blog.admin import PostAdmin
+from blog.markup import MarkupRejected, MarkupTooLong, render_markdown
 from blog.models import Post
 
 from . import moderation
 from .models import ModeratedComment, Moderation, Reason, State
+from .rules import Decision, Outcome
+
+AWAITING = "awaiting"  # the "Awaiting your reply" tab: ?state=awaiting
+
+# Why a comment is where it is, in words that finish "Held: …".
+PLAIN_REASON = {
+    Reason.TRUSTED: "written by the post's author or staff",
+    Reason.CLEAN: "passed every rule",
+    Reason.LINKS: "too many links",
+    Reason.MODERATION_WORD: "contains a moderation word",
+    Reason.SPAM_WORD: "contains a spam word",
+    Reason.FIRST_COMMENT: "first comment from this email",
+    Reason.REPORTED: "reported by readers",
+    Reason.MODERATOR: "decided by a moderator",
+    Reason.SEEDED: "demo or imported content",
+    Reason.ADOPTED: "made before moderation",
+}
+FIRST_STEP = {State.HELD: "Held", State.PUBLISHED: "Published", State.SPAM: "Spam", State.REMOVED: "Removed"}
+
+# Row buttons: name -> (function, label, what the message says was done, states it applies to).
+ROW_ACTIONS = {
+    "approve": (moderation.approve, "Approve", "Approved", [State.HELD]),
+    "spam": (moderation.mark_spam, "Spam", "Marked as spam", [State.HELD, State.PUBLISHED, State.REMOVED]),
+    "remove": (moderation.remove, "Remove", "Removed", [State.HELD, State.PUBLISHED, State.SPAM]),
+    "restore": (moderation.restore, "Restore", "Restored", [State.SPAM, State.REMOVED]),
+}
+REPLYABLE = [State.HELD, State.PUBLISHED]  # replying to a held comment approves it first
+
+
+def _who(user):
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def _day(moment):
+    moment = timezone.localtime(moment)
+    return date_format(moment, "j M" if moment.year == timezone.localtime().year else "j M Y")
+
+
+def _change_words(previous, event):
+    if event.state == State.PUBLISHED:
+        return "approved" if previous in (None, State.HELD) else "restored"
+    if event.state == State.HELD:
+        return "held again: reported by readers" if event.reason == Reason.REPORTED else "held again"
+    return {State.SPAM: "marked as spam", State.REMOVED: "removed"}[event.state]
+
+
+def history_text(row, events):
+    """ "Held: first comment from this email · approved by Dana, 2 Dec", from a comment's
+    Moderation row and its events (comments.moderation.decision_history, oldest first).
+
+    A comment created by comments.moderation.create() has an event for its first decision;
+    one seeded, imported or adopted has none, and then its Moderation reason is the first
+    step as long as nothing changed it (after a change, the origin is not recorded).
+    """
+    if row is None:
+        return "Not moderated yet"
+    steps, previous = [], None
+    events = list(events)
+    if not events:
+        return f"{FIRST_STEP[row.state]}: {PLAIN_REASON.get(row.reason, row.get_reason_display())}"
+    if events[0].reason not in (Reason.MODERATOR, Reason.REPORTED):
+        first = events.pop(0)
+        steps.append(f"{FIRST_STEP[first.state]}: {PLAIN_REASON.get(first.reason, first.get_reason_display())}")
+        previous = first.state
+    for event in events:
+        words = _change_words(previous, event)
+        if event.decided_by_id:
+            words += f" by {_who(event.decided_by)}"
+        steps.append(f"{words}, {_day(event.decided_at)}")
+        previous = event.state
+    text = " · ".join(steps)
+    return text[:1].upper() + text[1:]
+
+
+def awaiting_reply(queryset):
+    """Published comments by readers (not the post's author, not staff) that ask something (a
+    "?" or the author's first name anywhere in the text) and have no later published comment
+    by the post's author in the same thread. A filter on `queryset`: no extra query."""
+    post_type = ContentType.objects.get_for_model(Post)
+    this_post = Post.objects.filter(pk=Cast(OuterRef("object_pk"), IntegerField()))
+    answered = XtdComment.norel_objects.filter(
+        thread_id=OuterRef("thread_id"),
+        submit_date__gt=OuterRef("submit_date"),
+        moderation__state=State.PUBLISHED,
+        user_id=OuterRef("post_author"),
+    )
+    asks = Q(comment__contains="?") | (Q(post_author_first__gt="") & Q(comment__icontains=F("post_author_first")))
+    return (
+        queryset.filter(content_type=post_type, moderation__state=State.PUBLISHED)
+        .annotate(
+            post_author=Subquery(this_post.values("author_id")[:1]),
+            post_author_first=Subquery(this_post.values("author__first_name")[:1]),
+        )
+        .exclude(user__is_staff=True)
+        .exclude(user_id=F("post_author"))
+        .filter(asks)
+        .filter(~Exists(answered))
+    )
+
+
+def state_counts():
+    """{state: n, "all": n} in one aggregate query."""
+    counts = Moderation.objects.aggregate(
+        all=Count("pk"), **{state: Count("pk", filter=Q(state=state)) for state in State.values}
+    )
+    return counts
 
 
 class StateFilter(admin.SimpleListFilter):
-    """Opens on the held comments; "All" shows every state."""
+    """Opens on the held comments; "all" shows every state, "awaiting" the unanswered questions.
+
+    Shown as the tabs above the list (templates/admin/comments/moderatedcomment/change_list.html
+    leaves it out of the sidebar); kept as a filter so ?state= works with the others.
+    """
 
     title = "state"
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [*State.choices, ("all", "All")]
+        return [*State.choices, ("all", "All"), (AWAITING, "Awaiting your reply")]
 
     def choices(self, changelist):
         value = self.value() or State.HELD
@@ -37,6 +169,8 @@ class StateFilter(admin.SimpleListFilter):
         value = self.value() or State.HELD
         if value == "all":
             return queryset
+        if value == AWAITING:
+            return awaiting_reply(queryset)
         return queryset.filter(moderation__state=value)
 
 
@@ -70,21 +204,88 @@ class PostFilter(admin.SimpleListFilter):
         return queryset
 
 
+class QueueChangeList(ChangeList):
+    """The changelist, plus what the rows and tabs need, read once for the whole page."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        self.result_list = list(self.result_list)
+        history = moderation.decision_history([c.pk for c in self.result_list])
+        back = request.get_full_path()
+        for comment in self.result_list:
+            comment.queue_history = history.get(comment.pk, [])
+            comment.queue_back = back
+        self.state_counts = state_counts()
+        self.current_state = request.GET.get(StateFilter.parameter_name) or State.HELD
+        self.tabs = [
+            {
+                "key": key,
+                "label": label,
+                "count": self.state_counts[key] if key != AWAITING else None,
+                "url": self.get_query_string({StateFilter.parameter_name: key}, remove=["p", "o"]),
+                "current": key == self.current_state,
+            }
+            for key, label in [
+                (State.HELD, "Held"),
+                (State.PUBLISHED, "Published"),
+                (State.SPAM, "Spam"),
+                (State.REMOVED, "Removed"),
+                ("all", "All"),
+                (AWAITING, "Awaiting your reply"),
+            ]
+        ]
+
+
+def _moderation_of(comment):
+    return getattr(comment, "moderation", None)  # None: made outside comments.moderation, not adopted yet
+
+
+def row_state(comment, row, events, *, back=""):
+    """What a row shows that changes with a decision: state, history, the buttons that apply."""
+    state = row.state if row else None
+    base = f"admin:{ModeratedComment._meta.app_label}_{ModeratedComment._meta.model_name}"
+    suffix = f"?next={_quote(back)}" if back else ""
+    return {
+        "state": state or "",
+        "state_label": row.get_state_display() if row else "Not moderated yet",
+        "history": history_text(row, events),
+        "actions": [
+            {
+                "name": name,
+                "label": label,
+                "url": reverse(f"{base}_act", args=[comment.pk, name]) + suffix,
+                "applies": state in states,
+            }
+            for name, (_function, label, _done, states) in ROW_ACTIONS.items()
+        ],
+        "can_reply": state in REPLYABLE,
+        "reply_url": reverse(f"{base}_reply", args=[comment.pk]) + suffix,
+    }
+
+
+def _quote(value):
+    from urllib.parse import quote
+
+    return quote(value, safe="")
+
+
+def _post_link(post, comment, row):
+    if post is None:
+        return None, None
+    url = post.get_absolute_url()
+    anchor = f"{url}#c{comment.pk}" if row and row.state == State.PUBLISHED else None
+    return url, anchor
+
+
 @admin.register(ModeratedComment)
 class ModerationQueueAdmin(admin.ModelAdmin):
-    list_display = [
-        "excerpt",
-        "post_title",
-        "sender",
-        "reason",
-        "state",
-        "age",
-    ]
-    list_display_links = ["excerpt"]
+    list_display = ["author_cell", "comment_cell", "post_cell", "age"]
+    list_display_links = None  # the row's own "Details" link opens the comment's page
     list_filter = [StateFilter, ReasonFilter, PostFilter]
     search_fields = ["comment", "user_name", "user_email", "ip_address"]
     actions = ["approve", "mark_spam", "remove", "restore"]
     list_per_page = 100
+    show_full_result_count = False  # one count query, not two
     ordering = ["-submit_date"]
     readonly_fields = [
         "user_name",
@@ -107,19 +308,66 @@ class ModerationQueueAdmin(admin.ModelAdmin):
             .prefetch_related("content_object")
         )
 
+    def get_changelist(self, request, **kwargs):
+        return QueueChangeList
+
+    def get_ordering(self, request):
+        if request.GET.get(StateFilter.parameter_name) == AWAITING:
+            return ["submit_date"]  # the longest-waiting question first
+        return super().get_ordering(request)
+
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return request.user.is_staff and obj is None
 
-    @admin.display(description="Comment")
-    def excerpt(self, comment):
-        return Truncator(Truncator(comment.comment).words(12, truncate="…")).chars(48)
+    def has_delete_permission(self, request, obj=None):
+        return False  # deleting loses the record: Remove and Spam keep it
 
-    @admin.display(description="From", ordering="user_email")
-    def sender(self, comment):
-        return format_html("{}<br>{}<br>{}", comment.user_name, comment.user_email, comment.ip_address or "")
+    def changelist_view(self, request, extra_context=None):
+        context = {
+            "title": "Moderation queue",
+            "module_name": "comments",  # "Select all 3 comments", not "3 moderation queue"
+            # A working screen, like WordPress's: the width goes to the comments, not the app menu.
+            "is_nav_sidebar_enabled": False,
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context=context)
+
+    # Columns ---------------------------------------------------------------------------------
+
+    @admin.display(description="Author", ordering="user_name")
+    def author_cell(self, comment):
+        return render_to_string("admin/comments/moderatedcomment/queue_author.html", {"comment": comment})
+
+    @admin.display(description="Comment")
+    def comment_cell(self, comment):
+        row = _moderation_of(comment)
+        events = getattr(comment, "queue_history", [])
+        context = {
+            "comment": comment,
+            # body_html was rendered from the comment's Markdown and sanitized by blog.markup
+            # (nh3 allowlist) when the comment was stored: it is safe to show as it is.
+            "body": mark_safe(row.body_html) if row else None,  # noqa: S308
+            "row": row_state(comment, row, events, back=getattr(comment, "queue_back", "")),
+            "change_url": reverse("admin:comments_moderatedcomment_change", args=[comment.pk]),
+        }
+        return render_to_string("admin/comments/moderatedcomment/queue_comment.html", context)
+
+    @admin.display(description="In response to")
+    def post_cell(self, comment):
+        post = comment.content_object
+        url, anchor = _post_link(post, comment, _moderation_of(comment))
+        return render_to_string(
+            "admin/comments/moderatedcomment/queue_post.html", {"post": post, "url": url, "anchor": anchor}
+        )
+
+    @admin.display(description="Submitted", ordering="submit_date")
+    def age(self, comment):
+        return render_to_string("admin/comments/moderatedcomment/queue_age.html", age_context(comment.submit_date))
+
+    # Read-only fields of the change page -------------------------------------------------------
 
     @admin.display(description="Post")
     def post_title(self, comment):
@@ -127,17 +375,15 @@ class ModerationQueueAdmin(admin.ModelAdmin):
 
     @admin.display(description="Reason")
     def reason(self, comment):
-        row = getattr(comment, "moderation", None)  # None: made outside comments.moderation, not adopted yet
+        row = _moderation_of(comment)
         return row.get_reason_display() if row else "—"
 
     @admin.display(description="State")
     def state(self, comment):
-        row = getattr(comment, "moderation", None)
+        row = _moderation_of(comment)
         return row.get_state_display() if row else "—"
 
-    @admin.display(description="Age", ordering="submit_date")
-    def age(self, comment):
-        return timesince(comment.submit_date)
+    # Bulk actions ------------------------------------------------------------------------------
 
     def _act(self, request, queryset, function, done):
         changed = function(list(queryset.values_list("pk", flat=True)), by=request.user)
@@ -158,6 +404,209 @@ class ModerationQueueAdmin(admin.ModelAdmin):
     @admin.action(description="Restore selected comments")
     def restore(self, request, queryset):
         self._act(request, queryset, moderation.restore, "restored")
+
+    # Row actions, reply, the comment's page ----------------------------------------------------
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        wrap = self.admin_site.admin_view  # staff only, CSRF-protected, never cached
+        return [
+            path("<int:object_id>/do/<slug:action>/", wrap(self.row_action_view), name="%s_%s_act" % info),
+            path("<int:object_id>/reply/", wrap(self.reply_view), name="%s_%s_reply" % info),
+            *super().get_urls(),
+        ]
+
+    def _comment(self, object_id):
+        comments = XtdComment.norel_objects.select_related("moderation")
+        comment = get_object_or_404(comments, pk=object_id)
+        if _moderation_of(comment) is None:
+            moderation.adopt([comment.pk])
+            comment = comments.get(pk=object_id)
+        return comment
+
+    def _back(self, request):
+        back = request.GET.get("next") or request.POST.get("next") or ""
+        if back and url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+            return back
+        return reverse("admin:comments_moderatedcomment_changelist")
+
+    def _answer(self, request, comment, message, *, ok=True, level=messages.SUCCESS, status=200, **extra):
+        """JSON for queue.js (it asks with Accept: application/json), else a message and a redirect."""
+        if "application/json" in request.headers.get("Accept", ""):
+            row = Moderation.objects.select_related("decided_by").filter(comment_id=comment.pk).first()
+            events = moderation.decision_history([comment.pk]).get(comment.pk, [])
+            state = row_state(comment, row, events)
+            state.pop("reply_url")
+            for action in state["actions"]:
+                action.pop("url")
+            return JsonResponse({"ok": ok, "message": message, **state, **extra}, status=status)
+        self.message_user(request, message, level)
+        return redirect(self._back(request))
+
+    def row_action_view(self, request, object_id, action):
+        if action not in ROW_ACTIONS:
+            raise Http404("No such action.")
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        comment = self._comment(object_id)
+        function, _label, done, _states = ROW_ACTIONS[action]
+        changed = function([comment.pk], by=request.user)
+        name = comment.user_name or "an anonymous reader"
+        if changed:
+            return self._answer(request, comment, f"{done}: the comment by {name}.")
+        state = comment.moderation.get_state_display().lower()
+        return self._answer(
+            request, comment, f"Nothing changed: the comment by {name} is {state}.", ok=False, level=messages.WARNING
+        )
+
+    def reply_view(self, request, object_id):
+        """Reply as the signed-in author: a page without JavaScript, the row's inline form with."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        comment = self._comment(object_id)
+        text, error = "", ""
+        if request.method == "POST":
+            text = request.POST.get("text", "")
+            error = reply_problem(comment, text)
+            if not error:
+                reply, approved = post_reply(comment, text, request.user)
+                name = comment.user_name or "an anonymous reader"
+                message = (
+                    f"Approved the comment by {name} and posted your reply."
+                    if approved
+                    else (f"Posted your reply to {name}.")
+                )
+                return self._answer(request, comment, message, reply_url=reply_link(reply))
+            if "application/json" in request.headers.get("Accept", ""):
+                return JsonResponse({"ok": False, "message": error, "text": text}, status=400)
+        post = comment.content_object
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Reply to {comment.user_name or 'an anonymous reader'}",
+            "comment": comment,
+            # Rendered and sanitized by blog.markup when the comment was stored (see comment_cell).
+            "body": mark_safe(comment.moderation.body_html),  # noqa: S308
+            "post": post,
+            "text": text,
+            "error": error,
+            "back": self._back(request),
+            "signed_in_as": _who(request.user),
+        }
+        return TemplateResponse(
+            request, "admin/comments/moderatedcomment/reply.html", context, status=400 if error else 200
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        comment = self._comment(object_id) if str(object_id).isdigit() else None
+        context = dict(extra_context or {})
+        if comment is not None:
+            events = moderation.decision_history([comment.pk]).get(comment.pk, [])
+            back = request.get_full_path()
+            context.update(
+                title=f"Comment by {comment.user_name or 'an anonymous reader'}",
+                queue_comment=comment,
+                # Rendered and sanitized by blog.markup when the comment was stored (see comment_cell).
+                queue_body=mark_safe(comment.moderation.body_html),  # noqa: S308
+                queue_row=row_state(comment, comment.moderation, events, back=back),
+                queue_thread=thread_around(comment),
+            )
+        return super().change_view(request, object_id, form_url, extra_context=context)
+
+
+def age_context(moment):
+    """ "5 weeks ago" (one unit, never wrapped), with the exact date for a title and <time>."""
+    local = timezone.localtime(moment)
+    return {
+        "iso": local.isoformat(),
+        "exact": date_format(local, "j F Y, H:i"),
+        "ago": f"{timesince(moment, depth=1)}\xa0ago",  # one unit, kept on one line
+    }
+
+
+def reply_link(comment):
+    post = comment.content_object
+    return f"{post.get_absolute_url()}#c{comment.pk}" if post is not None else ""
+
+
+def reply_problem(comment, text):
+    """Why `text` cannot be posted as a reply to `comment` ("" when it can)."""
+    if comment.moderation.state not in REPLYABLE:
+        return "This comment is hidden: restore it before replying to it."
+    if not text.strip():
+        return "Write your reply before sending it."
+    try:
+        render_markdown(text, profile="comment")
+    except (MarkupTooLong, MarkupRejected) as problem:
+        return str(problem)
+    return ""
+
+
+def post_reply(comment, text, user):
+    """Post `text` as `user`'s reply to `comment` (approved first if it was held, as WordPress
+    does), in the thread where the public reply form would put it. Returns (reply, approved)."""
+    post = comment.content_object
+    with transaction.atomic():
+        approved = bool(comment.moderation.state == State.HELD and moderation.approve([comment.pk], by=user))
+        parent = moderation.reply_parent(
+            comment,
+            level_of=lambda c: c.level,
+            parent_of=lambda c: XtdComment.norel_objects.get(pk=c.parent_id),
+        )
+        reply = moderation.create(
+            post,
+            Decision(Outcome.PUBLISH, Reason.TRUSTED),
+            parent_id=parent.pk if parent is not None else None,
+            by=user,
+            user=user,
+            name=_who(user),
+            email=user.email,
+            text=text,
+        )
+    return reply, approved
+
+
+def thread_around(comment):
+    """The comment's parent chain and its replies, as (comment, depth, body) from one query.
+
+    Bodies are Moderation.body_html (sanitized by blog.markup when stored); hidden comments
+    are shown too, marked with their state: this is the moderator's view.
+    """
+    thread = list(
+        XtdComment.norel_objects.filter(thread_id=comment.thread_id).select_related("moderation").order_by("order")
+    )
+    by_pk = {c.pk: c for c in thread}
+    chain, current = [], by_pk.get(comment.pk, comment)
+    while current.parent_id != current.pk and current.parent_id in by_pk:
+        current = by_pk[current.parent_id]
+        chain.append(current)
+    chain.reverse()
+    below, inside = [], False
+    for other in thread:  # pre-order: the replies follow the comment until the level comes back up
+        if other.pk == comment.pk:
+            inside = True
+            continue
+        if inside:
+            if other.level <= comment.level:
+                break
+            below.append(other)
+
+    def item(c, *, current=False):
+        row = _moderation_of(c)
+        return {
+            "comment": c,
+            "depth": min(c.level, 6),
+            "current": current,
+            "state_label": row.get_state_display() if row else "",
+            "state": row.state if row else "",
+            # Sanitized by blog.markup when stored (see ModerationQueueAdmin.comment_cell).
+            "body": mark_safe(row.body_html) if row else "",  # noqa: S308
+            "change_url": reverse("admin:comments_moderatedcomment_change", args=[c.pk]),
+        }
+
+    return [item(c) for c in chain] + [item(by_pk.get(comment.pk, comment), current=True)] + [item(c) for c in below]
 
 
 def held_count():
