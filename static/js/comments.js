@@ -30,6 +30,55 @@
       : (-left).toLocaleString("en") + " character" + (left === -1 ? "" : "s") +
         " over the limit of " + max.toLocaleString("en") + ": please shorten it before posting";
   });
+  // "Remember me": the reader's name, email and website kept in this browser only
+  // (localStorage), so pages stay the same for everyone and can be shared from the cache.
+  var KEY = "comment-author";
+  function remembered() {
+    try { return JSON.parse(window.localStorage.getItem(KEY) || "null"); } catch (e) { return null; }
+  }
+  function fillRemembered(target) {
+    var who = remembered();
+    var box = target.querySelector("input.remember-me");
+    if (box) box.checked = !!who;
+    if (!who) return;
+    ["name", "email", "url"].forEach(function (field) {
+      var input = target.querySelector("input[name=" + field + "]");
+      if (input && !input.value && who[field]) input.value = who[field];
+    });
+  }
+  document.querySelectorAll(".comment-form").forEach(function (target, n) {
+    var url = target.querySelector("input[name=url]");
+    if (!url || target.querySelector("input.remember-me")) return;
+    var label = document.createElement("label");
+    label.className = "remember";
+    var box = document.createElement("input");
+    box.type = "checkbox"; box.className = "remember-me"; box.id = "remember-me-" + n;
+    label.htmlFor = box.id;
+    label.append(" Remember my name, email and website in this browser");
+    var holder = document.createElement("p");
+    holder.className = "field field-checkbox";
+    label.prepend(box);
+    holder.append(label);
+    url.closest("p, div") ? url.closest("p, div").after(holder) : url.after(holder);
+    fillRemembered(target);
+  });
+  document.addEventListener("submit", function (event) {
+    var target = event.target;
+    var box = target.querySelector && target.querySelector("input.remember-me");
+    if (!box) return;
+    try {
+      if (box.checked) {
+        var who = {};
+        ["name", "email", "url"].forEach(function (field) {
+          var input = target.querySelector("input[name=" + field + "]");
+          who[field] = input ? input.value : "";
+        });
+        window.localStorage.setItem(KEY, JSON.stringify(who));
+      } else {
+        window.localStorage.removeItem(KEY);
+      }
+    } catch (e) { /* storage refused (private mode): nothing to remember */ }
+  });
   if (!form) return;
   document.addEventListener("click", function (event) {
     var link = event.target.closest(".reply-link");
@@ -47,6 +96,7 @@
     });
     clone.querySelectorAll("textarea").forEach(function (el) { el.value = ""; });
     clone.querySelectorAll(".char-count").forEach(function (el) { el.remove(); });
+    fillRemembered(clone);
     var cancel = document.createElement("button");
     cancel.type = "button"; cancel.className = "secondary"; cancel.textContent = "Cancel";
     cancel.addEventListener("click", function () { clone.remove(); link.focus(); });

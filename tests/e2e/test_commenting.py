@@ -153,6 +153,28 @@ def test_a_long_comment_is_counted_near_the_limit_and_never_cut(page, site):
     expect(counter).to_have_text("960 characters over the limit of 3,000: please shorten it before posting")
 
 
+def test_a_reader_who_asks_to_be_remembered_finds_the_form_filled_on_the_next_post(new_context, site):
+    reader = new_context().new_page()
+    reader.goto(site["post"].get_absolute_url())
+    form = reader.locator("#comments > .comment-form")
+    fill_fields(form, {"Name": "Rae Remembered", "Email": "rae@example.com", "Comment": "Remember me, please."})
+    form.get_by_label("Remember my name, email and website in this browser").check()
+    form.get_by_role("button", name="Post comment").click()
+    expect(reader.locator(".comment.pending", has_text="Remember me, please.")).to_be_visible()
+
+    reader.goto(site["post"].get_absolute_url())  # the same page for everyone: filled in the browser
+    form = reader.locator("#comments > .comment-form")
+    expect(form.get_by_label("Name", exact=True)).to_have_value("Rae Remembered")
+    expect(form.get_by_label("Email", exact=True)).to_have_value("rae@example.com")
+    reader.locator(".reply-link").first.click()
+    inline = reader.locator(".comment .comment-form").first
+    expect(inline.get_by_label("Name", exact=True)).to_have_value("Rae Remembered")
+
+    stranger = new_context().new_page()
+    stranger.goto(site["post"].get_absolute_url())
+    expect(stranger.locator("#comments > .comment-form").get_by_label("Name", exact=True)).to_have_value("")
+
+
 def tab_to(page, selector, limit=80):
     """Press Tab until the focused element matches `selector`; the elements passed on the way."""
     passed = []
@@ -171,6 +193,8 @@ def test_keyboard_only_comment(page, site):
     page.keyboard.press("Tab")
     page.keyboard.type("kim@example.com")
     page.keyboard.press("Tab")  # website
+    page.keyboard.press("Tab")  # "Remember me" (added by comments.js)
+    assert page.evaluate("() => document.activeElement.className") == "remember-me"
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.name") == "comment"
     page.keyboard.type("Typed without a mouse.")
