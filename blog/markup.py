@@ -122,8 +122,11 @@ PROFILES = {
         "max_length": None,  # settings.BLOG_POST_MAX_LENGTH
     },
     "comment": {
-        "extensions": ["markdown.extensions.fenced_code", "markdown.extensions.sane_lists"],
-        "extension_configs": {},
+        # magiclink: a bare https://… or www.… address becomes a link, as readers expect.
+        "extensions": ["markdown.extensions.fenced_code", "markdown.extensions.sane_lists", "pymdownx.magiclink"],
+        "extension_configs": {
+            "pymdownx.magiclink": {"repo_url_shortener": False, "social_url_shortener": False, "hide_protocol": False}
+        },
         "tags": _COMMON_TAGS,
         "attributes": {"a": {"href", "title"}, "code": {"class"}, "ol": {"start"}},
         "link_rel": "nofollow ugc noopener",

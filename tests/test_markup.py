@@ -491,3 +491,11 @@ def test_deep_nesting_is_flattened_not_rejected():
     output = render_markdown("- " * 5000 + "x", "post")
     assert output.count("<ul>") <= 16
     assert "x" in output
+
+
+def test_a_bare_address_in_a_comment_becomes_a_nofollow_link():
+    html = render_markdown("See https://example.com/jobs. Or www.example.org, or `https://in.code`.", profile="comment")
+    assert '<a href="https://example.com/jobs" rel="nofollow ugc noopener">https://example.com/jobs</a>.' in html
+    assert '<a href="http://www.example.org" rel="nofollow ugc noopener">www.example.org</a>' in html
+    assert "<code>https://in.code</code>" in html  # code stays code
+    assert 'href="javascript' not in render_markdown("javascript:alert(1) https://x.example", profile="comment")
