@@ -411,8 +411,8 @@ class ModerationQueueAdmin(admin.ModelAdmin):
         info = self.opts.app_label, self.opts.model_name
         wrap = self.admin_site.admin_view  # staff only, CSRF-protected, never cached
         return [
-            path("<int:object_id>/do/<slug:action>/", wrap(self.row_action_view), name="%s_%s_act" % info),
-            path("<int:object_id>/reply/", wrap(self.reply_view), name="%s_%s_reply" % info),
+            path("<int:object_id>/do/<slug:action>/", wrap(self.row_action_view), name="{}_{}_act".format(*info)),
+            path("<int:object_id>/reply/", wrap(self.reply_view), name="{}_{}_reply".format(*info)),
             *super().get_urls(),
         ]
 
