@@ -24,6 +24,7 @@ class Reason(models.TextChoices):
     MODERATOR = "moderator", "Decided by a moderator"
     SEEDED = "seeded", "Demo or imported content"
     ADOPTED = "adopted", "Made before moderation (django-comments-xtd)"
+    WRITER = "writer", "Deleted by its writer"
 
 
 class Moderation(models.Model):
@@ -44,6 +45,9 @@ class Moderation(models.Model):
     decided_at = models.DateTimeField(auto_now_add=True)
     body_html = models.TextField(blank=True, help_text="Rendered once from the comment's Markdown.")
     report_count = models.PositiveIntegerField(default=0)
+    edited_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its writer last changed the text (shown as “edited”)."
+    )
     announced = models.BooleanField(
         default=False,
         help_text="Its thread's followers have been told of it (once: publishing again after a "

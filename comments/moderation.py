@@ -342,6 +342,34 @@ def thread_positions(comment_ids):
     return positions
 
 
+def edit(comment, text, decision):
+    """Its writer changed a comment's text (within COMMENTS_EDIT_WINDOW): it is decided again
+    exactly as a new comment would be (`decision`, from comments.rules), and marked edited."""
+    from .notifications import notify_author
+
+    state = STATE_FOR_OUTCOME[decision.outcome]
+    now = timezone.now()
+    with transaction.atomic():
+        XtdComment.norel_objects.filter(pk=comment.pk).update(comment=text, **FLAGS[state])
+        Moderation.objects.filter(comment_id=comment.pk).update(
+            state=state,
+            reason=decision.reason,
+            decided_by=None,
+            decided_at=now,
+            body_html=render_comment(text),
+            edited_at=now,
+        )
+        ModerationEvent.objects.create(comment_id=comment.pk, state=state, reason=decision.reason, decided_at=now)
+    if state == State.HELD:  # the author reads it again
+        transaction.on_commit(lambda: notify_author.enqueue(comment_id=comment.pk))
+    pages_changed("comment edited", [int(comment.object_pk)])
+
+
+def delete_own(comment):
+    """Its writer deleted a comment (within the window): removed, as a moderator would."""
+    return _change([comment.pk], State.REMOVED, by=None, reason=Reason.WRITER, only_from=[State.PUBLISHED, State.HELD])
+
+
 def unfollow(*, thread_id, email):
     """No more follow-up mail about a thread for `email` (the unsubscribe link)."""
     XtdComment.norel_objects.filter(thread_id=thread_id, user_email__iexact=email, followup=True).update(followup=False)

@@ -129,6 +129,7 @@ PENDING_WHY = {
     ),
     Reason.LINKS: "Comments with several links are read by the author before they appear.",
 }
+EDITED_MARK = ' <span class="edited">(edited)</span>'
 PENDING_DEFAULT = "The author reads some comments before they appear."
 
 
@@ -192,7 +193,7 @@ def thread_pieces(
     out = ['<ol class="comment-thread">\n']
     append = out.append
     previous = -1  # the level of the comment before, -1 before the first
-    for pk, name, url, email, user_id, submitted, _parent, level, state, body_html, reason in thread.rows:
+    for pk, name, url, email, user_id, submitted, _parent, level, state, body_html, reason, edited in thread.rows:
         if previous >= 0:  # close the comment before, now that we know whether this one is its reply
             append('<ol class="replies">\n' if level > previous else "</li>\n" + "</ol></li>\n" * (previous - level))
         previous = level
@@ -247,7 +248,7 @@ def thread_pieces(
             f'  <article><header class="comment-header">{avatar}<span class="comment-author">{author}</span>'
             f"{badge}"
             f'<a class="comment-permalink" href="{page_prefix}#c{pk}">'
-            f'<time datetime="{iso}" title="{exact}">{ago}</time></a></header>'
+            f'<time datetime="{iso}" title="{exact}">{ago}</time></a>{EDITED_MARK if edited else ""}</header>'
             f'{note}<div class="comment-body">{body_html}</div>{footer}</article>\n'
         )
     if previous >= 0:

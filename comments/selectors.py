@@ -50,8 +50,11 @@ THREAD_COLUMNS = (
     "moderation__state",
     "moderation__body_html",
     "moderation__reason",
+    "moderation__edited_at",
 )
-PK, USER_NAME, USER_URL, USER_EMAIL, USER_ID, SUBMIT_DATE, PARENT_ID, LEVEL, STATE, BODY_HTML, REASON = range(11)
+PK, USER_NAME, USER_URL, USER_EMAIL, USER_ID, SUBMIT_DATE, PARENT_ID, LEVEL, STATE, BODY_HTML, REASON, EDITED = range(
+    12
+)
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """The comment post view (a front for django_comments' own), reply page, reports, email links."""
 
 import hashlib
+import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 from django_comments_xtd import get_form
 from django_comments_xtd.models import XtdComment
 
+from blog.markup import MarkupRejected, MarkupTooLong, render_markdown
 from blog.models import Post
 
 from . import moderation, rules
@@ -108,6 +110,15 @@ def post_comment(request):
 
 
 def _after_posting(request, post, comment):
+    """Where the writer goes after posting, with a notice beside the comment, and (for an
+    edit window) the cookies that let this browser edit or delete it."""
+    response = _posted_redirect(request, post, comment)
+    if comment.moderation.state != State.SPAM:
+        remember_own(request, response, comment)
+    return response
+
+
+def _posted_redirect(request, post, comment):
     state = comment.moderation.state
     if state == State.PUBLISHED:
         # The message also carries the writer past the page cache (blog.cache): they see their
@@ -171,6 +182,110 @@ def report(request, pk):
     else:
         messages.info(request, "You have already reported this comment.", extra_tags=tag)
     return HttpResponseRedirect(f"{post.get_absolute_url()}#c{comment.pk}")
+
+
+# A writer's own comments, for the edit window: a signed cookie the server trusts, and a
+# plain one that comments.js reads to show Edit and Delete (pages stay shared by everyone).
+OWN_COOKIE, OWN_IDS_COOKIE, OWN_SALT = "comments_own", "comments_own_ids", "comments.own"
+
+
+def _window():
+    return rules.conf("COMMENTS_EDIT_WINDOW")
+
+
+def own_comment_ids(request):
+    """{pk: deadline (epoch seconds)} of this browser's comments still within the window."""
+    raw = request.get_signed_cookie(OWN_COOKIE, default="", salt=OWN_SALT, max_age=_window() or None)
+    now = time.time()
+    own = {}
+    for part in raw.split(","):
+        pk, _, deadline = part.partition(":")
+        if pk.isdecimal() and deadline.isdecimal() and int(deadline) > now:
+            own[int(pk)] = int(deadline)
+    return own
+
+
+def remember_own(request, response, comment):
+    if not _window():
+        return
+    own = own_comment_ids(request)
+    own[comment.pk] = int(comment.submit_date.timestamp()) + _window()
+    value = ",".join(f"{pk}:{deadline}" for pk, deadline in sorted(own.items())[-20:])
+    options = {"max_age": _window(), "samesite": "Lax", "secure": settings.SESSION_COOKIE_SECURE}
+    response.set_signed_cookie(OWN_COOKIE, value, salt=OWN_SALT, httponly=True, **options)
+    response.set_cookie(OWN_IDS_COOKIE, value, httponly=False, **options)  # display only: the signed one decides
+
+
+def _own_or_error(request, pk):
+    """(comment, post, None) when this browser may still change comment `pk`, else (.., error page)."""
+    deadline = own_comment_ids(request).get(pk)
+    comment = (
+        XtdComment.norel_objects.select_related("moderation")
+        .filter(pk=pk, moderation__state__in=[State.PUBLISHED, State.HELD])
+        .first()
+    )
+    if deadline is None or comment is None or time.time() > deadline:
+        message = "This comment can no longer be changed from this browser (the edit window has closed)."
+        return None, None, _error(request, message, 403)
+    post = Post.objects.published().filter(pk=int(comment.object_pk)).select_related("author").first()
+    if post is None:
+        return None, None, _error(request, "That post does not exist.", 404)
+    return comment, post, None
+
+
+@csrf_exempt  # forgery_check() instead, as for the comment form
+@never_cache
+def edit_own(request, pk):
+    """The writer's own comment, changed within the window: decided again like a new one."""
+    comment, post, refused = _own_or_error(request, pk)
+    if refused:
+        return refused
+    text = request.POST.get("comment", comment.comment) if request.method == "POST" else comment.comment
+    problem = ""
+    if request.method == "POST":
+        problem = forgery_check(request) or _text_problem(text)
+        if not problem:
+            decision = rules.decide(post, email=comment.user_email, text=text, user=request.user)
+            if decision.outcome == rules.Outcome.REJECT:
+                problem = decision.message
+            else:
+                moderation.edit(comment, text, decision)
+                if decision.outcome == rules.Outcome.HOLD:  # its writer still sees it, marked pending
+                    request.session[PENDING_SESSION_KEY] = [*pending_ids(request), comment.pk][-50:]
+                done = (
+                    "Your comment is updated."
+                    if decision.outcome == rules.Outcome.PUBLISH
+                    else ("Your comment is updated; it will appear again once approved.")
+                )
+                messages.success(request, done, extra_tags=f"comment-{comment.pk}")
+                return HttpResponseRedirect(f"{post.get_absolute_url()}#c{comment.pk}")
+    context = {"post": post, "comment": comment, "text": text, "message": problem}
+    context["max_length"] = settings.COMMENT_MAX_LENGTH
+    return render(request, "comments/edit_page.html", context, status=400 if problem else 200)
+
+
+def _text_problem(text):
+    if not text.strip():
+        return "Your comment is empty: write something, or delete the comment instead."
+    try:
+        render_markdown(text, profile="comment")
+    except (MarkupTooLong, MarkupRejected) as error:
+        return str(error)
+    return ""
+
+
+@csrf_exempt  # forgery_check() instead
+@require_POST
+def delete_own(request, pk):
+    comment, post, refused = _own_or_error(request, pk)
+    if refused:
+        return refused
+    forged = forgery_check(request)
+    if forged:
+        return _error(request, forged, 403)
+    moderation.delete_own(comment)
+    messages.info(request, "Your comment is deleted.")
+    return HttpResponseRedirect(f"{post.get_absolute_url()}#comments")
 
 
 ON_PAGE_ACTIONS = {

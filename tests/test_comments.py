@@ -609,3 +609,83 @@ def test_a_report_says_why_and_readers_cannot_hide_the_authors_comments(client, 
         )
     assert Moderation.objects.get(comment=answer).state == State.PUBLISHED
     assert set(Report.objects.filter(comment=answer).values_list("why", flat=True)) == {Report.Why.OTHER}
+
+
+# Editing and deleting one's own comment, from the same browser, within the window ------------
+
+
+def test_a_writer_edits_their_comment_within_the_window_and_it_is_marked_edited(client, post, known_reader):
+    post_comment(client, post, comment="Fisrt draft.")
+    mine = latest()
+    assert f"{mine.pk}:" in client.cookies["comments_own_ids"].value
+    edit_url = reverse("comments:edit", args=[mine.pk])
+    page = client.get(edit_url)
+    assert page.status_code == 200 and "Fisrt draft.</textarea>" in page.content.decode()
+    response = client.post(edit_url, {"comment": "First draft, *fixed*."}, follow=True)
+    assert response.redirect_chain[-1][0].endswith(f"#c{mine.pk}")
+    html = response.content.decode()
+    assert "First draft, <em>fixed</em>." in html and "(edited)" in _comment_li(html, mine.pk)
+    assert "Your comment is updated." in _comment_li(html, mine.pk)
+    assert Moderation.objects.get(comment=mine).edited_at is not None
+
+
+def test_an_edit_is_moderated_again_like_a_new_comment(client, post, known_reader):
+    post_comment(client, post, comment="Innocent.")
+    mine = latest()
+    links = "https://a.example https://b.example https://c.example"
+    client.post(reverse("comments:edit", args=[mine.pk]), {"comment": f"Now with links: {links}"})
+    moderated = Moderation.objects.get(comment=mine)
+    assert (moderated.state, moderated.reason) == (State.HELD, Reason.LINKS)
+    assert "Now with links" not in Client().get(post.get_absolute_url()).content.decode()
+    assert "Now with links" in client.get(post.get_absolute_url()).content.decode()  # its writer still sees it
+
+
+def test_nobody_else_and_nobody_late_can_edit_or_delete(client, post, known_reader, settings, monkeypatch):
+    post_comment(client, post, comment="Mine alone.")
+    mine = latest()
+    edit_url, delete_url = reverse("comments:edit", args=[mine.pk]), reverse("comments:delete", args=[mine.pk])
+    stranger = Client()
+    assert stranger.get(edit_url).status_code == 403
+    assert stranger.post(delete_url, HTTP_ORIGIN="http://testserver").status_code == 403
+    forged = Client()
+    forged.cookies["comments_own"] = f"{mine.pk}:9999999999"  # unsigned
+    assert forged.get(edit_url).status_code == 403
+    import time as clock
+
+    later = clock.time() + settings.COMMENTS_EDIT_WINDOW + 1
+    monkeypatch.setattr("comments.views.time.time", lambda: later)
+    assert client.post(edit_url, {"comment": "Too late."}).status_code == 403
+    assert XtdComment.norel_objects.get(pk=mine.pk).comment == "Mine alone."
+
+
+def test_a_writer_deletes_their_comment_and_it_disappears(client, post, known_reader):
+    post_comment(client, post, comment="Regretted.")
+    mine = latest()
+    response = client.post(reverse("comments:delete", args=[mine.pk]), HTTP_ORIGIN="http://testserver")
+    assert response.status_code == 302
+    moderated = Moderation.objects.get(comment=mine)
+    assert (moderated.state, moderated.reason) == (State.REMOVED, Reason.WRITER)
+    assert "Regretted." not in Client().get(post.get_absolute_url()).content.decode()
+
+
+def test_an_empty_or_too_long_edit_is_refused_with_the_text_kept(client, post, known_reader):
+    post_comment(client, post, comment="Keep me.")
+    mine = latest()
+    url = reverse("comments:edit", args=[mine.pk])
+    empty = client.post(url, {"comment": "   "})
+    assert empty.status_code == 400 and "Your comment is empty" in empty.content.decode()
+    long = client.post(url, {"comment": "y" * 3001})
+    assert long.status_code == 400 and ("y" * 3001 + "</textarea>") in long.content.decode()
+    assert XtdComment.norel_objects.get(pk=mine.pk).comment == "Keep me."
+
+
+def test_editing_works_from_a_real_browser_with_the_sites_origin(post, known_reader):
+    browser = Client(enforce_csrf_checks=True)
+    post_comment(browser, post, comment="Real browser.", HTTP_ORIGIN="http://testserver")
+    mine = latest()
+    url = reverse("comments:edit", args=[mine.pk])
+    assert (
+        browser.post(url, {"comment": "Real browser, edited."}, HTTP_ORIGIN="https://evil.example").status_code == 400
+    )
+    assert browser.post(url, {"comment": "Real browser, edited."}, HTTP_ORIGIN="http://testserver").status_code == 302
+    assert XtdComment.norel_objects.get(pk=mine.pk).comment == "Real browser, edited."

@@ -79,6 +79,32 @@
       }
     } catch (e) { /* storage refused (private mode): nothing to remember */ }
   });
+  // Edit and Delete on this browser's own comments, while the edit window is open. The ids
+  // come from a plain cookie set after posting; the server checks its signed twin.
+  var own = (document.cookie.match(/(?:^|; )comments_own_ids=([^;]*)/) || [])[1];
+  if (own) {
+    decodeURIComponent(own).replace(/^"|"$/g, "").split(",").forEach(function (part) {
+      var bits = part.split(":"), pk = bits[0], deadline = parseInt(bits[1], 10) * 1000;
+      var li = document.getElementById("c" + pk);
+      if (!li || !(deadline > Date.now())) return;
+      var article = li.querySelector(":scope > article");
+      var footer = article.querySelector(":scope > .comment-actions");
+      if (!footer) { footer = document.createElement("footer"); footer.className = "comment-actions"; article.append(footer); }
+      var edit = document.createElement("a");
+      edit.href = "/comments/edit/" + pk + "/"; edit.textContent = "Edit"; edit.className = "edit-link";
+      var del = document.createElement("form");
+      del.method = "post"; del.action = "/comments/delete/" + pk + "/"; del.className = "delete-form";
+      var button = document.createElement("button");
+      button.type = "submit"; button.className = "link-button"; button.textContent = "Delete";
+      var token = document.querySelector("input[name=csrfmiddlewaretoken]");  // signed-in pages carry one
+      if (token) del.append(token.cloneNode());
+      del.append(button);
+      del.addEventListener("submit", function (event) {
+        if (!window.confirm("Delete your comment? This cannot be undone.")) event.preventDefault();
+      });
+      footer.append(edit, del);
+    });
+  }
   if (!form) return;
   document.addEventListener("click", function (event) {
     var link = event.target.closest(".reply-link");

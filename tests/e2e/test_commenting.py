@@ -175,6 +175,23 @@ def test_a_reader_who_asks_to_be_remembered_finds_the_form_filled_on_the_next_po
     expect(stranger.locator("#comments > .comment-form").get_by_label("Name", exact=True)).to_have_value("")
 
 
+def test_a_writer_fixes_a_typo_in_their_comment_from_the_same_browser(new_context, site):
+    writer = new_context().new_page()
+    writer.goto(site["post"].get_absolute_url())
+    form = writer.locator("#comments > .comment-form")
+    fill_fields(form, {"Name": "Ty Typo", "Email": "ty@example.com", "Comment": "Grate advice."})
+    form.get_by_role("button", name="Post comment").click()
+    mine = writer.locator(".comment.pending", has_text="Grate advice.")
+    mine.get_by_role("link", name="Edit").click()
+    writer.get_by_role("textbox", name="Comment").fill("Great advice.")
+    writer.get_by_role("button", name="Save changes").click()
+    fixed = writer.locator(".comment", has_text="Great advice.")
+    expect(fixed.locator(".edited")).to_have_text("(edited)")
+    other = new_context().new_page()
+    other.goto(site["post"].get_absolute_url())
+    expect(other.get_by_role("link", name="Edit")).to_have_count(0)
+
+
 def tab_to(page, selector, limit=80):
     """Press Tab until the focused element matches `selector`; the elements passed on the way."""
     passed = []
