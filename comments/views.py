@@ -241,9 +241,10 @@ def edit_own(request, pk):
     if refused:
         return refused
     text = request.POST.get("comment", comment.comment) if request.method == "POST" else comment.comment
-    problem = ""
+    problem, status = "", 400
     if request.method == "POST":
-        problem = forgery_check(request) or _text_problem(text)
+        forged = forgery_check(request)
+        problem, status = (forged, 403) if forged else (_text_problem(text), 400)
         if not problem:
             decision = rules.decide(post, email=comment.user_email, text=text, user=request.user)
             if decision.outcome == rules.Outcome.REJECT:
@@ -261,7 +262,7 @@ def edit_own(request, pk):
                 return HttpResponseRedirect(f"{post.get_absolute_url()}#c{comment.pk}")
     context = {"post": post, "comment": comment, "text": text, "message": problem}
     context["max_length"] = settings.COMMENT_MAX_LENGTH
-    return render(request, "comments/edit_page.html", context, status=400 if problem else 200)
+    return render(request, "comments/edit_page.html", context, status=status if problem else 200)
 
 
 def _text_problem(text):
