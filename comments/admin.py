@@ -34,7 +34,7 @@ from blog.markup import MarkupRejected, MarkupTooLong, render_markdown
 from blog.models import Post
 
 from . import moderation
-from .models import ModeratedComment, Moderation, Reason, State
+from .models import ModeratedComment, Moderation, Reason, Report, State
 from .rules import Decision, Outcome
 
 AWAITING = "awaiting"  # the "Awaiting your reply" tab: ?state=awaiting
@@ -51,6 +51,7 @@ PLAIN_REASON = {
     Reason.MODERATOR: "decided by a moderator",
     Reason.SEEDED: "demo or imported content",
     Reason.ADOPTED: "made before moderation",
+    Reason.WRITER: "deleted by its writer",
 }
 FIRST_STEP = {State.HELD: "Held", State.PUBLISHED: "Published", State.SPAM: "Spam", State.REMOVED: "Removed"}
 
@@ -204,16 +205,35 @@ class PostFilter(admin.SimpleListFilter):
         return queryset
 
 
+def report_reasons(comment_ids):
+    """{comment id: "Readers reported it: spam or advertising ×2, off-topic"} in one query."""
+    rows = (
+        Report.objects.filter(comment_id__in=list(comment_ids))
+        .values("comment_id", "why")
+        .annotate(n=Count("pk"))
+        .order_by("comment_id", "-n", "why")
+    )
+    labels = dict(Report.Why.choices)
+    said = {}
+    for row in rows:
+        part = labels.get(row["why"], row["why"]).lower() + (f" ×{row['n']}" if row["n"] > 1 else "")
+        said.setdefault(row["comment_id"], []).append(part)
+    return {pk: "Readers reported it: " + ", ".join(parts) for pk, parts in said.items()}
+
+
 class QueueChangeList(ChangeList):
     """The changelist, plus what the rows and tabs need, read once for the whole page."""
 
     def get_results(self, request):
         super().get_results(request)
         self.result_list = list(self.result_list)
-        history = moderation.decision_history([c.pk for c in self.result_list])
+        ids = [c.pk for c in self.result_list]
+        history = moderation.decision_history(ids)
+        reports = report_reasons(ids)
         back = request.get_full_path()
         for comment in self.result_list:
             comment.queue_history = history.get(comment.pk, [])
+            comment.queue_reports = reports.get(comment.pk, "")
             comment.queue_back = back
         self.state_counts = state_counts()
         self.current_state = request.GET.get(StateFilter.parameter_name) or State.HELD
@@ -352,6 +372,7 @@ class ModerationQueueAdmin(admin.ModelAdmin):
             "body": mark_safe(row.body_html) if row else None,  # noqa: S308
             "row": row_state(comment, row, events, back=getattr(comment, "queue_back", "")),
             "change_url": reverse("admin:comments_moderatedcomment_change", args=[comment.pk]),
+            "reports": getattr(comment, "queue_reports", ""),
         }
         return render_to_string("admin/comments/moderatedcomment/queue_comment.html", context)
 

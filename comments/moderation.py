@@ -218,6 +218,7 @@ def seed(post, *, parent_id=None, state=State.PUBLISHED, reason=Reason.SEEDED, *
             body_html=render_comment(comment.comment),
             announced=state == State.PUBLISHED,  # never announced: nobody is told of old comments
         )
+        ModerationEvent.objects.create(comment=comment, state=state, reason=reason)
     pages_changed("comment seeded", [post.pk])
     return comment
 
@@ -284,6 +285,9 @@ def seed_many(post, rows, *, reason=Reason.SEEDED):
             announced=state == State.PUBLISHED,
         )
         for key, _parent, state, fields in rows
+    )
+    ModerationEvent.objects.bulk_create(
+        ModerationEvent(comment_id=pks[key], state=state, reason=reason) for key, _parent, state, _fields in rows
     )
     pages_changed("comments seeded", [post.pk])
     return pks
@@ -400,6 +404,11 @@ def adopt(comment_ids=None):
             for pk, text, is_public, is_removed in rows
         ),
         ignore_conflicts=True,
+    )
+    adopted = Moderation.objects.filter(comment_id__in=[row[0] for row in rows], reason=Reason.ADOPTED)
+    ModerationEvent.objects.bulk_create(
+        ModerationEvent(comment_id=pk, state=state, reason=Reason.ADOPTED)
+        for pk, state in adopted.values_list("comment_id", "state")
     )
     removed = [pk for pk, _text, _public, is_removed in rows if is_removed]
     XtdComment.norel_objects.filter(pk__in=removed).update(**FLAGS[State.REMOVED])  # one set of flags
@@ -559,8 +568,8 @@ def register():
 def decision_history(comment_ids):
     """{comment id: [ModerationEvent, ...] oldest first} for a page of comments, in one query.
 
-    A comment seeded, imported or adopted has no event for its first state: its Moderation
-    row's reason (before any change) is that first step, and the queue shows it so.
+    Every comment stored by this module has its first decision as its first event; one
+    moderated before events were kept has none, and its Moderation row is all there is.
     """
     events = {}
     for event in ModerationEvent.objects.filter(comment_id__in=list(comment_ids)).select_related("decided_by"):

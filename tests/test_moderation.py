@@ -328,3 +328,28 @@ def test_a_removed_comment_leaves_a_placeholder_only_for_replies_still_shown(cli
     for gone in (alone, held, emptied, removed_reply):
         assert f'id="c{gone.pk}"' not in html
     assert f'id="c{reply.pk}"' in html
+
+
+def test_an_imported_comment_keeps_its_first_reason_after_a_moderators_decision(staff):
+    post = PostFactory()
+    seeded = comment(post, text="Imported, held.", state=State.HELD, reason=Reason.SEEDED)
+    (bulk,) = moderation.seed_many(post, [("k", None, State.HELD, {"text": "bulk"})]).values()
+    moderation.approve([seeded.pk, bulk], by=staff)
+    history = moderation.decision_history([seeded.pk, bulk])
+    for pk in (seeded.pk, bulk):
+        assert [(e.state, e.reason) for e in history[pk]] == [
+            (State.HELD, Reason.SEEDED),
+            (State.PUBLISHED, Reason.MODERATOR),
+        ]
+
+
+def test_the_queue_says_why_readers_reported_a_comment(staff_client, settings):
+    from comments.models import Report
+
+    settings.COMMENTS_REPORT_THRESHOLD = 2
+    post = PostFactory()
+    reported = comment(post, text="Reported twice.")
+    for n, why in enumerate([Report.Why.SPAM, Report.Why.SPAM, Report.Why.OFF_TOPIC]):
+        moderation.report(reported, reporter_key=f"reader {n}", why=why)
+    html = staff_client.get("/admin/comments/moderatedcomment/").content.decode()
+    assert "Readers reported it: spam or advertising ×2, off-topic" in html
