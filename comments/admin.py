@@ -52,6 +52,8 @@ PLAIN_REASON = {
     Reason.SEEDED: "demo or imported content",
     Reason.ADOPTED: "made before moderation",
     Reason.WRITER: "deleted by its writer",
+    Reason.SCORE: "the spam filter's score",
+    Reason.PRIVACY: "personal details",
 }
 FIRST_STEP = {State.HELD: "Held", State.PUBLISHED: "Published", State.SPAM: "Spam", State.REMOVED: "Removed"}
 
@@ -95,10 +97,11 @@ def history_text(row, events):
     steps, previous = [], None
     events = list(events)
     if not events:
-        return f"{FIRST_STEP[row.state]}: {PLAIN_REASON.get(row.reason, row.get_reason_display())}"
+        return f"{FIRST_STEP[row.state]}: {row.note or PLAIN_REASON.get(row.reason, row.get_reason_display())}"
     if events[0].reason not in (Reason.MODERATOR, Reason.REPORTED):
         first = events.pop(0)
-        steps.append(f"{FIRST_STEP[first.state]}: {PLAIN_REASON.get(first.reason, first.get_reason_display())}")
+        why = first.note or PLAIN_REASON.get(first.reason, first.get_reason_display())  # the score's words
+        steps.append(f"{FIRST_STEP[first.state]}: {why}")
         previous = first.state
     for event in events:
         words = _change_words(previous, event)

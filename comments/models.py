@@ -25,6 +25,8 @@ class Reason(models.TextChoices):
     SEEDED = "seeded", "Demo or imported content"
     ADOPTED = "adopted", "Made before moderation (django-comments-xtd)"
     WRITER = "writer", "Deleted by its writer"
+    SCORE = "score", "Spam score (learned)"
+    PRIVACY = "privacy", "Personal details (privacy)"
 
 
 class Moderation(models.Model):
@@ -45,6 +47,10 @@ class Moderation(models.Model):
     decided_at = models.DateTimeField(auto_now_add=True)
     body_html = models.TextField(blank=True, help_text="Rendered once from the comment's Markdown.")
     report_count = models.PositiveIntegerField(default=0)
+    note = models.TextField(blank=True, help_text="Why, in words (the spam score's reasons, the privacy guard's).")
+    trained = models.CharField(
+        max_length=4, blank=True, help_text="What the spam filter learned it as from a decision: spam, ham, or nothing."
+    )
     edited_at = models.DateTimeField(
         null=True, blank=True, help_text="When its writer last changed the text (shown as “edited”)."
     )
@@ -75,6 +81,7 @@ class ModerationEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["decided_at", "pk"]
@@ -137,3 +144,20 @@ class XtdThreadRow(models.Model):
 
     def __str__(self):
         return f"thread data of comment {self.comment_ptr_id}"
+
+
+class SpamToken(models.Model):
+    """What comments.spam has learned of one hashed token: weighted documents per class.
+
+    The row with bucket 0 counts documents instead of a token. `marked`: how many of the
+    author's spam decisions contained it (for reasons such as "a domain you marked spam").
+    """
+
+    bucket = models.BigIntegerField(primary_key=True)
+    spam = models.FloatField(default=0)
+    ham = models.FloatField(default=0)
+    marked = models.IntegerField(default=0)
+    marked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"token {self.bucket}: spam {self.spam:g}, ham {self.ham:g}"

@@ -33,7 +33,7 @@ from blog.cache import invalidate_pages
 from blog.markup import MarkupRejected, MarkupTooLong, render_markdown
 from blog.models import Post
 
-from . import rules
+from . import rules, spam
 from .models import Moderation, ModerationEvent, Reason, Report, State, XtdThreadRow
 from .rules import (
     STATE_FOR_OUTCOME,
@@ -196,11 +196,14 @@ def create(post, decision, *, parent_id=None, followup=False, by=None, **fields)
             comment=comment,
             state=state,
             reason=decision.reason,
+            note=decision.note,
             decided_by=by,
             body_html=render_comment(comment.comment),
             announced=state == State.PUBLISHED,  # comments.notifications tells its followers now
         )
-        ModerationEvent.objects.create(comment=comment, state=state, reason=decision.reason, decided_by=by)
+        ModerationEvent.objects.create(
+            comment=comment, state=state, reason=decision.reason, decided_by=by, note=decision.note
+        )
     enqueue_new_comment_notifications(comment.pk, decision)
     if state == State.PUBLISHED:
         pages_changed("comment published", [post.pk])
@@ -450,8 +453,41 @@ def _change(comments, state, *, by, reason=Reason.MODERATOR, only_from=None):
         ModerationEvent.objects.bulk_create(
             ModerationEvent(comment_id=pk, state=state, reason=reason, decided_by=by, decided_at=now) for pk in changed
         )
+        if by is not None and state in LEARNED_AS:  # a person decided: the spam filter learns
+            _learn(changed, LEARNED_AS[state])
     pages_changed("comment moderated")
     return changed
+
+
+# What a moderator's decision teaches the spam filter (comments.spam).
+LEARNED_AS = {State.SPAM: "spam", State.PUBLISHED: "ham"}
+
+
+def _learn(comment_ids, label):
+    """Teach comments.spam the comments as `label`, unlearning what it was taught of them before
+    (approve after spam, restore): a fixed number of queries for any number of comments."""
+    rows = list(
+        XtdComment.norel_objects.filter(pk__in=comment_ids)
+        .exclude(moderation__trained=label)
+        .values_list(
+            "pk", "comment", "user_name", "user_email", "user_url", "ip_address", "object_pk", "moderation__trained"
+        )
+    )
+    if not rows:
+        return
+    posts = Post.objects.filter(pk__in={int(row[6]) for row in rows}).values_list("pk", "title", "summary")
+    topics = {pk: spam.words_of(f"{title} {summary}") for pk, title, summary in posts}
+    documents = {}
+    for _pk, text, name, email, url, ip, object_pk, trained in rows:
+        topic = topics.get(int(object_pk), set())
+        tokens = spam.features(text=text, name=name, email=email, url=url, ip=ip, post_words=topic)
+        documents.setdefault(trained, []).append(tokens)
+        documents.setdefault(None, []).append(tokens)
+    other = "ham" if label == "spam" else "spam"
+    if documents.get(other):
+        spam.unlearn(documents[other], label=other)
+    spam.learn(documents[None], label=label)
+    Moderation.objects.filter(comment_id__in=[row[0] for row in rows]).update(trained=label)
 
 
 def _announce(changed):

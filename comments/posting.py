@@ -7,6 +7,7 @@ refusal comes back with the reader's text and what to fix, and the status says w
 happened (400, 403, 409, 429).
 """
 
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -114,7 +115,17 @@ def submit(request, post, data):
     user = request.user if request.user.is_authenticated else None
     ip = rules.client_ip(request)
     email = form.cleaned_data["email"]
-    decision = rules.decide(post, email=email, text=text, user=user, ip=ip)
+    seconds = time.time() - form.cleaned_data["timestamp"]  # the signed form's: when the page was drawn
+    decision = rules.decide(
+        post,
+        email=email,
+        text=text,
+        user=user,
+        ip=ip,
+        name=form.cleaned_data["name"],
+        url=form.cleaned_data["url"],
+        seconds=seconds,
+    )
     if decision.outcome == rules.Outcome.REJECT:
         return _refused(post, form, decision.message, decision.status, parent=parent)
     fields = {
@@ -205,7 +216,7 @@ def confirm(key):
     )
     if existing is not None:  # the link was followed before
         return Submission(Submission.POSTED, comment=existing, post=post)
-    decision = rules.decide(post, email=tmp.user_email, text=tmp.comment)
+    decision = rules.decide(post, email=tmp.user_email, text=tmp.comment, name=tmp.user_name, url=tmp.user_url)
     if decision.outcome == rules.Outcome.REJECT:
         return Submission(Submission.REFUSED, message=decision.message, status=decision.status)
     comment = moderation.create(

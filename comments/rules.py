@@ -9,9 +9,12 @@ there (comments.models.Reason). The rules, each configured in settings (see `con
             COMMENTS_RATE_WINDOW seconds (HTTP 429). (A filled honeypot is refused by the
             form itself: comments.posting.)
     publish the post's author and staff ("trusted")
-    spam    a word from COMMENTS_SPAM_WORDS
-    hold    more than COMMENTS_MAX_LINKS links; a word from COMMENTS_MODERATION_WORDS;
-            the first comment from an email with none published yet
+    spam    a word from COMMENTS_SPAM_WORDS; a learned spam score (comments.spam) at or above
+            COMMENTS_SPAM_THRESHOLD
+    hold    personal details (a phone number, an email address, a salary with an employer:
+            COMMENTS_PRIVACY_GUARD); more than COMMENTS_MAX_LINKS links; a word from
+            COMMENTS_MODERATION_WORDS; a spam score at or above COMMENTS_HOLD_THRESHOLD; the
+            first comment from an email with none published yet
     publish everything else ("clean")
 
 `history()` reads what the rules need in one query; `rejection()` and `classify()` are
@@ -31,6 +34,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
+from . import spam
 from .models import Reason, State
 
 DEFAULTS = {
@@ -45,6 +49,9 @@ DEFAULTS = {
     "COMMENTS_REPORT_THRESHOLD": 3,
     "COMMENTS_TRUSTED_PROXIES": 0,
     "COMMENTS_EDIT_WINDOW": 900,
+    "COMMENTS_SPAM_THRESHOLD": 0.98,  # spam score at or above: spam (hidden, kept)
+    "COMMENTS_HOLD_THRESHOLD": 0.7,  # at or above: held for the author
+    "COMMENTS_PRIVACY_GUARD": True,
 }
 
 
@@ -63,8 +70,9 @@ class Outcome:
 class Decision:
     outcome: str
     reason: str  # a Reason value, or the name of the rejecting rule
-    message: str = ""
+    message: str = ""  # for the reader, when rejected
     status: int = 200
+    note: str = ""  # for the author: why, in words (the spam score's reasons, the privacy guard's)
 
 
 STATE_FOR_OUTCOME = {Outcome.PUBLISH: State.PUBLISHED, Outcome.HOLD: State.HELD, Outcome.SPAM: State.SPAM}
@@ -170,25 +178,72 @@ def rejection(post, *, past, user=None, ip=None):
     return None
 
 
-def classify(post, *, text, past, user=None):
-    """Publish, hold or spam a comment that was not rejected, with the deciding rule."""
+# Personal details a career blog's readers overshare: held, so the author can edit or approve.
+_PHONE = re.compile(r"(?<![\w$€£.,])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]\d{2,5}){1,4}(?![\w%])")
+_EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_SALARY = re.compile(r"[$€£]\s?\d[\d,.]*\s?k?\b|\b\d{2,3}(?:,\d{3}|k)\b", re.IGNORECASE)
+_EMPLOYER = re.compile(r"\b(?:at|for|with|from)\s+(?:[A-Z][\w&.-]+)(?:\s+[A-Z][\w&.-]+)*")
+
+
+def privacy_problem(text):
+    """What personal detail `text` seems to give away, in words, or ""."""
+    for match in _PHONE.finditer(text):
+        digits = sum(ch.isdigit() for ch in match.group())
+        if 9 <= digits <= 15:
+            return "privacy: looks like a phone number"
+    if _EMAIL_IN_TEXT.search(text):
+        return "privacy: contains an email address"
+    if _SALARY.search(text) and _EMPLOYER.search(text):
+        return "privacy: a salary together with an employer's name"
+    return ""
+
+
+def classify(post, *, text, past, user=None, score=None):
+    """Publish, hold or spam a comment that was not rejected, with the deciding rule.
+
+    `score`: the learned spam score (comments.spam.Score), or None for none.
+    """
     if is_trusted(user, post):
         return Decision(Outcome.PUBLISH, Reason.TRUSTED)
     lowered = text.lower()
     if any(word.lower() in lowered for word in conf("COMMENTS_SPAM_WORDS")):
         return Decision(Outcome.SPAM, Reason.SPAM_WORD)
+    if score is not None and score.probability >= conf("COMMENTS_SPAM_THRESHOLD"):
+        return Decision(Outcome.SPAM, Reason.SCORE, note=score.explain())
+    private = privacy_problem(text) if conf("COMMENTS_PRIVACY_GUARD") else ""
+    if private:
+        return Decision(Outcome.HOLD, Reason.PRIVACY, note=private)
     if len(_LINK.findall(text)) > conf("COMMENTS_MAX_LINKS"):
         return Decision(Outcome.HOLD, Reason.LINKS)
     if any(word.lower() in lowered for word in conf("COMMENTS_MODERATION_WORDS")):
         return Decision(Outcome.HOLD, Reason.MODERATION_WORD)
+    if score is not None and score.probability >= conf("COMMENTS_HOLD_THRESHOLD"):
+        return Decision(Outcome.HOLD, Reason.SCORE, note=score.explain())
     if conf("COMMENTS_HOLD_FIRST_COMMENT") and not past.known:
         return Decision(Outcome.HOLD, Reason.FIRST_COMMENT)
     return Decision(Outcome.PUBLISH, Reason.CLEAN)
 
 
-def decide(post, *, email, text, user=None, ip=None):
-    """The one decision for a new comment: rejection(), or else classify(), from one read."""
+def decide(post, *, email, text, user=None, ip=None, name="", url="", seconds=None):
+    """The one decision for a new comment: rejection(), or else classify() with the learned
+    spam score, from two reads (the commenter's history, the model's counts for its tokens).
+
+    `seconds`: from opening the page to sending the form, when known (the signed form's
+    timestamp): a form sent within seconds is a bot's.
+    """
     if user is not None and user.is_authenticated and not email:
         email = user.email
     past = history(post, email=email, text=text)
-    return rejection(post, past=past, user=user, ip=ip) or classify(post, text=text, past=past, user=user)
+    refused = rejection(post, past=past, user=user, ip=ip)
+    if refused is not None:
+        return refused
+    score = None
+    if not is_trusted(user, post):
+        tokens = spam_tokens(post, text=text, name=name, email=email, url=url, ip=ip, known=past.known, seconds=seconds)
+        score = spam.score(tokens)
+    return classify(post, text=text, past=past, user=user, score=score)
+
+
+def spam_tokens(post, **comment):
+    """comments.spam.features() of a comment on `post` (the post's title words tell on-topic praise)."""
+    return spam.features(post_words=spam.words_of(f"{post.title} {post.summary}"), **comment)

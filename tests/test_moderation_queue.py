@@ -372,15 +372,16 @@ def test_the_queue_page_runs_a_fixed_number_of_queries(
 @pytest.mark.parametrize("action", ["approve", "spam", "remove"])
 def test_a_row_button_runs_a_fixed_number_of_queries(author_client, post, action, django_assert_max_num_queries):
     targets, _ = comment_factory(post, 50, state=State.HELD, reason=Reason.FIRST_COMMENT, replies_per_root=1)
-    with django_assert_max_num_queries(15):
+    # Approve and Spam also teach the spam filter: a fixed handful of queries more.
+    with django_assert_max_num_queries(20):
         author_client.post(act_url(targets[0], action), **JSON)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(18):
         author_client.post(act_url(targets[1], action))
 
 
 def test_a_reply_runs_a_fixed_number_of_queries(author_client, post, django_assert_max_num_queries):
     targets, _ = comment_factory(post, 50, state=State.HELD, reason=Reason.FIRST_COMMENT, replies_per_root=2)
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(30):  # approving the held parent teaches the spam filter too
         author_client.post(reply_url(targets[10]), {"text": "Thanks."})
     assert XtdComment.norel_objects.latest("pk").parent_id == targets[10].pk
 
