@@ -43,7 +43,12 @@ BUCKETS = 2**62
 MAX_TOKENS = 400
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]", re.UNICODE)
-_URL = re.compile(r"(?:https?:)?//[^\s<>\"')\]]+|\bwww\.[^\s<>\"')\]]+", re.IGNORECASE)
+_URL = re.compile(
+    r"(?:https?:)?//[^\s<>\"')\]]+|\bwww\.[^\s<>\"')\]]+"
+    # a bare domain: "luckyspin.example", "cheap-essays.com/order"
+    r"|(?<![@\w.-])(?:[a-z0-9-]+\.)+(?:com|net|org|info|biz|io|co|xyz|top|site|online|shop|club|example)\b[^\s<>\"')\]]*",
+    re.IGNORECASE,
+)
 _MARKUP_LINK = re.compile(r"\[url[=\]]|<a\s|\]\(\s*(?:https?:)?//", re.IGNORECASE)
 _INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
 GENERIC_PRAISE = re.compile(
@@ -164,7 +169,8 @@ class Score:
     def explain(self):
         """The score in the author's words: "spam 0.97: a link to a domain you marked spam; 'slot'"."""
         said = [describe(token, marked) for token, marked in self.because]
-        return f"spam {self.probability:.2f}" + (": " + "; ".join(said) if said else "")
+        shown = min(self.probability, 0.99)  # "0.99", never a certainty
+        return f"spam {shown:.2f}" + (": " + "; ".join(said) if said else "")
 
 
 def describe(token, marked):
@@ -223,9 +229,13 @@ def score(tokens):
         log_odds += weight
         pushes.append((weight, token, bool(marked)))
     probability = 1 / (1 + math.exp(-max(-50.0, min(50.0, log_odds))))
-    pushes.sort(reverse=True)
-    because = tuple((token, marked) for weight, token, marked in pushes[:3] if weight > 1)
+    # The strongest reasons, a place the author marked spam before (a domain, an email) first.
+    pushes.sort(key=lambda push: (push[2] and push[1].split(":")[0] in NAMED_PLACES, push[0]), reverse=True)
+    because = tuple((token, marked) for weight, token, marked in pushes if weight > 1)[:3]
     return Score(probability, because)
+
+
+NAMED_PLACES = {"d", "e", "s", "em", "ip"}
 
 
 def _add(counts, *, label, sign, marked=False):
