@@ -54,6 +54,7 @@ PLAIN_REASON = {
     Reason.WRITER: "deleted by its writer",
     Reason.SCORE: "the spam filter's score",
     Reason.PRIVACY: "personal details",
+    Reason.NEW_WEBSITE: "a website this commenter never gave before",
 }
 FIRST_STEP = {State.HELD: "Held", State.PUBLISHED: "Published", State.SPAM: "Spam", State.REMOVED: "Removed"}
 

@@ -27,6 +27,7 @@ class Reason(models.TextChoices):
     WRITER = "writer", "Deleted by its writer"
     SCORE = "score", "Spam score (learned)"
     PRIVACY = "privacy", "Personal details (privacy)"
+    NEW_WEBSITE = "new_website", "A website this commenter never gave before"
 
 
 class Moderation(models.Model):

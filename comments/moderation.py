@@ -119,7 +119,7 @@ def _fields(*, user=None, name="", email="", url="", ip=None, submitted=None, te
     }
 
 
-def _save_new(post, *, parent_id, state, fields, followup=False):
+def _save_new(post, *, parent_id, state, fields, followup=False, parent=None):
     """Store a new comment in `state`'s flags, placed in its thread as xtd's save() would.
 
     xtd's save() inserts, then saves both tables again, and for a reply counts, reads
@@ -138,7 +138,7 @@ def _save_new(post, *, parent_id, state, fields, followup=False):
     )
     thread = {"thread_id": base.pk, "parent_id": base.pk, "level": 0, "order": 1}
     if parent_id:
-        thread = _place_reply(parent_id)
+        thread = _place_reply(parent_id, parent)
     comment = XtdComment(comment_ptr=base, followup=followup, nested_count=0, **thread)
     comment.__dict__.update({f.attname: getattr(base, f.attname) for f in Comment._meta.concrete_fields})
     # raw: the parent row is saved already; xtd's pre_save receiver and adopt_foreign skip it.
@@ -146,10 +146,17 @@ def _save_new(post, *, parent_id, state, fields, followup=False):
     return comment
 
 
-def _place_reply(parent_id):
-    """Thread data for a new reply to `parent_id` (xtd's _calculate_thread_data, locked)."""
+def _place_reply(parent_id, parent=None):
+    """Thread data for a new reply to `parent_id` (xtd's _calculate_thread_data, locked).
+
+    `parent`: the parent XtdComment when the caller has it (the comment form does).
+    """
     threads = XtdComment.norel_objects
-    parent = threads.filter(pk=parent_id).values("pk", "thread_id", "parent_id", "level", "order").get()
+    fields = ("pk", "thread_id", "parent_id", "level", "order")
+    if parent is not None and parent.pk == parent_id:
+        parent = {name: getattr(parent, name) for name in fields}
+    else:
+        parent = threads.filter(pk=parent_id).values(*fields).get()
     threads.select_for_update().filter(pk=parent["thread_id"]).values_list("pk").first()  # the lock
     in_thread = threads.filter(thread_id=parent["thread_id"])
     # The reply goes after the parent's subtree: before the next comment at the parent's level
@@ -180,10 +187,12 @@ def _ancestors(pk, level):
     return found
 
 
-def create(post, decision, *, parent_id=None, followup=False, by=None, **fields):
+def create(post, decision, *, parent_id=None, parent=None, followup=False, by=None, body_html=None, **fields):
     """A comment posted on `post` (already decided: a Decision that is not a rejection).
 
-    Fields: user, name, email, url, ip, submitted, text. Returns the XtdComment, with
+    Fields: user, name, email, url, ip, submitted, text; `parent`: the XtdComment replied to,
+    when the caller has it loaded (saves reading it again); `body_html`: the text already
+    rendered by blog.markup (the form rendered it to check it). Returns the XtdComment, with
     `.moderation`. Its followers and the post's author hear of it from tasks, after commit.
     """
     from .notifications import enqueue_new_comment_notifications
@@ -191,14 +200,16 @@ def create(post, decision, *, parent_id=None, followup=False, by=None, **fields)
     state = STATE_FOR_OUTCOME[decision.outcome]
     # No savepoint: inside a caller's transaction, a failure here fails the caller's unit too.
     with transaction.atomic(savepoint=False):
-        comment = _save_new(post, parent_id=parent_id, state=state, fields=_fields(**fields), followup=followup)
+        comment = _save_new(
+            post, parent_id=parent_id, state=state, fields=_fields(**fields), followup=followup, parent=parent
+        )
         comment.moderation = Moderation.objects.create(
             comment=comment,
             state=state,
             reason=decision.reason,
             note=decision.note,
             decided_by=by,
-            body_html=render_comment(comment.comment),
+            body_html=render_comment(comment.comment) if body_html is None else body_html,
             announced=state == State.PUBLISHED,  # comments.notifications tells its followers now
         )
         ModerationEvent.objects.create(

@@ -142,7 +142,7 @@ def submit(request, post, data):
         _send_confirmation(request, post, fields, options)
         rules.count_for_rate_limit(ip)
         return Submission(Submission.CONFIRMATION_SENT, form=form)
-    comment = moderation.create(post, decision, **fields, **options)
+    comment = moderation.create(post, decision, parent=parent, body_html=preview_html, **fields, **options)
     if not rules.is_trusted(user, post):
         rules.count_for_rate_limit(ip)
     return Submission(Submission.POSTED, form=form, comment=comment, parent=parent)

@@ -58,6 +58,14 @@ GENERIC_PRAISE = re.compile(
     r"|\bi am agree\b|\bvery (informative|nice|helpful) (post|article|blog)\b",
     re.IGNORECASE,
 )
+PROMOTION = re.compile(
+    r"\b(?:visit|check (?:it )?out|sign up|signup|register|join|claim|bonus|airdrop|free|earn|discount|promo|"
+    r"coupon|dm me|whatsapp|telegram|click|order|buy|cheap|guaranteed|wallet|offer ends|limited time|"
+    r"passive income|download|per day|per week|use code)\b",
+    re.IGNORECASE,
+)
+# A product name written as one word with inner capitals: "CryptoAir", "SlotKing", "SEOBoost".
+BRAND = re.compile(r"\b[A-Z][a-z]+[A-Z][A-Za-z]+\b|\b[A-Z]{2,}[a-z]{2,}[A-Za-z]*\b")
 NAME_KEYWORDS = re.compile(
     r"seo|service|cheap|best|casino|slot|bet|loan|essay|crypto|bitcoin|pharma|pills|backlink|marketing|"
     r"agency|online|buy|sale|discount|writing|review",
@@ -130,6 +138,7 @@ def features(*, text, name="", email="", url="", ip="", post_words=(), known=Fal
         tokens.append(f"em:{_normal(email)}")
     if url:
         tokens += _host_tokens("s", _host(_normal(url)))
+        tokens.append("sig:website")  # readers seldom give one; advertisers nearly always do
         if not known:
             tokens.append("sig:website_first")
     name_plain = _normal(name)
@@ -153,6 +162,10 @@ def features(*, text, name="", email="", url="", ip="", post_words=(), known=Fal
         tokens.append("sig:fast")
     if _foreign_script(plain):
         tokens.append("sig:script")
+    if len(PROMOTION.findall(plain)) >= 2:
+        tokens.append("sig:promotion")
+    if BRAND.search(text or ""):
+        tokens.append("sig:brand")
     return list(dict.fromkeys(tokens))[:MAX_TOKENS]
 
 
@@ -198,6 +211,9 @@ def describe(token, marked):
         "generic_praise": "generic praise that says nothing about the post",
         "fast": "sent seconds after the page was opened",
         "script": "mostly in another script than the blog's",
+        "website": "a website given",
+        "promotion": "the words of an advertisement",
+        "brand": "a product name",
     }
     text = signals.get(value, value) if kind == "sig" else words.get(kind, token)
     if marked and kind in {"d", "e", "s", "ip"}:
@@ -220,14 +236,21 @@ def score(tokens):
     if spam_docs + ham_docs == 0:
         return Score(0.0, ())
     log_odds = math.log((spam_docs + 1) / (ham_docs + 1))
+    text_odds = 0.0
     pushes = []
     for key, token in by_bucket.items():
         spam, ham, marked = rows.get(key, (0.0, 0.0, 0))
         if spam == 0 and ham == 0:
             continue  # never seen: says nothing
         weight = math.log((spam + 0.5) / (spam_docs + 1)) - math.log((ham + 0.5) / (ham_docs + 1))
-        log_odds += weight
+        if token[:2] in ("w:", "b:"):
+            text_odds += weight
+        else:
+            log_odds += weight
         pushes.append((weight, token, bool(marked)))
+    # The words of a long text add up to certainty either way and would drown every other
+    # signal (naive Bayes treats them as independent; they are not): their sum is bounded.
+    log_odds += max(-WORDS_BOUND, min(WORDS_BOUND, text_odds))
     probability = 1 / (1 + math.exp(-max(-50.0, min(50.0, log_odds))))
     # The strongest reasons, a place the author marked spam before (a domain, an email) first.
     pushes.sort(key=lambda push: (push[2] and push[1].split(":")[0] in NAMED_PLACES, push[0]), reverse=True)
@@ -236,6 +259,7 @@ def score(tokens):
 
 
 NAMED_PLACES = {"d", "e", "s", "em", "ip"}
+WORDS_BOUND = 6.0  # nats: at most e^6 (about 400) to 1 from the words alone
 
 
 def _add(counts, *, label, sign, marked=False):

@@ -27,15 +27,29 @@ from .notifications import ACTION_MAX_AGE, ACTION_SALT, UNSUBSCRIBE_SALT
 from .posting import FORM_FIELDS, Submission, resolve_parent, submit
 from .posting import confirm as confirm_submission
 
-PENDING_SESSION_KEY = "comments_pending"
+# Held comments a browser wrote are shown to it, marked pending: their ids travel in a signed
+# cookie (no session row per held comment). config/page_cache.py never serves or stores a
+# page for a request carrying it, so the pending comments never reach anyone else.
+PENDING_COOKIE, PENDING_SALT, PENDING_MAX_AGE = "comments_pending", "comments.pending", 30 * 86400
 
 
 def pending_ids(request):
-    """Ids of held comments this browser session wrote (shown to it, marked pending)."""
-    session = getattr(request, "session", None)
-    if session is None:
-        return []
-    return session.get(PENDING_SESSION_KEY, [])
+    """Ids of held comments this browser wrote (at most 50)."""
+    raw = request.get_signed_cookie(PENDING_COOKIE, default="", salt=PENDING_SALT, max_age=PENDING_MAX_AGE)
+    return [int(part) for part in raw.split(",") if part.isdecimal()][-50:]
+
+
+def remember_pending(request, response, comment_id):
+    ids = [pk for pk in pending_ids(request) if pk != comment_id][-49:] + [comment_id]
+    response.set_signed_cookie(
+        PENDING_COOKIE,
+        ",".join(map(str, ids)),
+        salt=PENDING_SALT,
+        max_age=PENDING_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
 
 
 def _form_page(request, post, form, *, status, message="", parent=None, preview_html=""):
@@ -126,14 +140,14 @@ def _posted_redirect(request, post, comment):
         messages.success(request, "Thank you! Your comment is published.", extra_tags=f"comment-{comment.pk}")
         return HttpResponseRedirect(f"{post.get_absolute_url()}#c{comment.pk}")
     if state == State.HELD:
-        pending = [*pending_ids(request), comment.pk][-50:]
-        request.session[PENDING_SESSION_KEY] = pending
         messages.info(
             request,
             "Thank you! Your comment is awaiting moderation; it will appear once approved.",
             extra_tags=f"comment-{comment.pk}",
         )
-        return HttpResponseRedirect(f"{post.get_absolute_url()}#c{comment.pk}")
+        response = HttpResponseRedirect(f"{post.get_absolute_url()}#c{comment.pk}")
+        remember_pending(request, response, comment.pk)
+        return response
     # spam: say as little as for a held comment, show nothing
     messages.info(request, "Thank you! Your comment is awaiting moderation.")
     return HttpResponseRedirect(f"{post.get_absolute_url()}#comments")
@@ -251,15 +265,16 @@ def edit_own(request, pk):
                 problem = decision.message
             else:
                 moderation.edit(comment, text, decision)
-                if decision.outcome == rules.Outcome.HOLD:  # its writer still sees it, marked pending
-                    request.session[PENDING_SESSION_KEY] = [*pending_ids(request), comment.pk][-50:]
                 done = (
                     "Your comment is updated."
                     if decision.outcome == rules.Outcome.PUBLISH
                     else ("Your comment is updated; it will appear again once approved.")
                 )
                 messages.success(request, done, extra_tags=f"comment-{comment.pk}")
-                return HttpResponseRedirect(f"{post.get_absolute_url()}#c{comment.pk}")
+                response = HttpResponseRedirect(f"{post.get_absolute_url()}#c{comment.pk}")
+                if decision.outcome == rules.Outcome.HOLD:  # its writer still sees it, marked pending
+                    remember_pending(request, response, comment.pk)
+                return response
     context = {"post": post, "comment": comment, "text": text, "message": problem}
     context["max_length"] = settings.COMMENT_MAX_LENGTH
     return render(request, "comments/edit_page.html", context, status=status if problem else 200)

@@ -91,7 +91,8 @@ def is_cacheable_request(request):
         if value is not None and not (value.isdigit() and len(value) <= 5):
             return False
     cookies = request.COOKIES
-    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+    # A session (signed in), a message, or held comments of one's own (comments.views): personal.
+    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies or "comments_pending" in cookies:
         return False
     return "HTTP_AUTHORIZATION" not in request.META
 

@@ -688,3 +688,15 @@ def test_editing_works_from_a_real_browser_with_the_sites_origin(post, known_rea
     assert browser.post(url, edited, HTTP_ORIGIN="https://evil.example").status_code == 403
     assert browser.post(url, edited, HTTP_ORIGIN="http://testserver").status_code == 302
     assert XtdComment.norel_objects.get(pk=mine.pk).comment == "Real browser, edited."
+
+
+def test_a_held_comment_costs_no_session_row_and_its_page_is_never_shared(client, post):
+    from django.contrib.sessions.models import Session
+
+    post_comment(client, post, email="newcomer@example.com", comment="Held, mine.")
+    assert Session.objects.count() == 0  # its id travels in a signed cookie
+    assert "Held, mine." in client.get(post.get_absolute_url()).content.decode()
+    assert "Held, mine." not in Client().get(post.get_absolute_url()).content.decode()
+    forged = Client()
+    forged.cookies["comments_pending"] = str(latest().pk)  # unsigned: shows nothing
+    assert "Held, mine." not in forged.get(post.get_absolute_url()).content.decode()

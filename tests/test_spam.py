@@ -207,3 +207,20 @@ def test_two_servers_learning_at_once_lose_no_counts():
     after = SpamToken.objects.get(bucket=key).spam
     weight = 3.0  # COMMENTS_SPAM_AUTHOR_WEIGHT
     assert after - before == pytest.approx(20 * weight)
+
+
+def test_a_known_commenter_who_suddenly_gives_a_website_is_held(client, post, returning):
+    email = returning("regular@example.com")
+    post_comment(
+        client, post, email=email, comment="Thanks, the follow-up template worked for me.", REMOTE_ADDR="10.6.0.1"
+    )
+    assert state_of("Thanks, the follow-up template worked for me.")[0] == State.PUBLISHED
+    post_comment(
+        client,
+        post,
+        email=email,
+        url="https://my-new-shop.example",
+        comment="By the way, I opened a shop.",
+        REMOTE_ADDR="10.6.0.2",
+    )
+    assert state_of("By the way, I opened a shop.")[:2] == (State.HELD, Reason.NEW_WEBSITE)
