@@ -501,6 +501,11 @@ def _learn(comment_ids, label):
     Moderation.objects.filter(comment_id__in=[row[0] for row in rows]).update(trained=label)
 
 
+def relearn(comment_ids, label):
+    """Teach the spam filter decisions made before (comments/management/commands/relearn_spam)."""
+    _learn(list(comment_ids), label)
+
+
 def _announce(changed):
     """Tell the followers of the just-published comments nobody was told of yet (once each)."""
     new = list(Moderation.objects.filter(comment_id__in=changed, announced=False).values_list("comment_id", flat=True))

@@ -224,3 +224,17 @@ def test_a_known_commenter_who_suddenly_gives_a_website_is_held(client, post, re
         REMOTE_ADDR="10.6.0.2",
     )
     assert state_of("By the way, I opened a shop.")[:2] == (State.HELD, Reason.NEW_WEBSITE)
+
+
+def test_relearning_rebuilds_the_same_model_from_the_starter_and_the_authors_decisions(post, staff):
+    from django.core.management import call_command
+
+    for n in range(3):
+        moderation.mark_spam([comment(post, text=f"Cheap backlinks {n} at linkfarm{n}.example")], by=staff)
+    moderation.approve([comment(post, text="A genuine thank-you.", state=State.HELD)], by=staff)
+    before = dict(SpamToken.objects.values_list("bucket", "spam"))
+    call_command("relearn_spam", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    after = dict(SpamToken.objects.values_list("bucket", "spam"))
+    assert after.keys() == before.keys()
+    assert all(after[key] == pytest.approx(value) for key, value in before.items())
+    assert Moderation.objects.filter(trained="spam").count() == 3
