@@ -19,6 +19,8 @@ SCRIPTS = [
     ("2 and 4. Throughput against gunicorn, and concurrent posting (PostgreSQL + Redis)", "bench/load_bench.py"),
     ("3. Growth: 100, 10,000 and 100,000 posts (PostgreSQL)", "bench/growth_bench.py"),
     ("Markdown rendering", "bench/markup_bench.py"),
+    ("5. Posting, side by side with WordPress 6.1 (nginx + php-fpm + MariaDB)", "bench/post_bench.py"),
+    ("6. The learning spam filter on a held-out corpus", "bench/spam_bench.py"),
 ]
 
 
@@ -49,10 +51,11 @@ def main():
         "# Benchmarks\n\n"
         f"Run {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC with `make bench` on "
         f"{platform.machine()}, {os.cpu_count()} cores, {memory()} memory, Python {platform.python_version()}.\n"
-        "Section 1 and Markdown on SQLite (in-process), sections 2, 3 and 4 on PostgreSQL.\n"
+        "Sections 1, 6 and Markdown on SQLite (in-process), sections 2 to 5 on PostgreSQL.\n"
         "Medians of repeated runs; compare ratios measured side by side, not absolute times across runs.\n\n"
-        "Sections 2-4 need PostgreSQL on 127.0.0.1:5432 (databases `blog_load` and `blog_bench`, made\n"
-        "afresh), Redis on 127.0.0.1:6379 and wrk (`apt-get install wrk`).\n"
+        "Sections 2-5 need PostgreSQL on 127.0.0.1:5432 (databases `blog_load` and `blog_bench`, made\n"
+        "afresh), Redis on 127.0.0.1:6379 and wrk (`apt-get install wrk`); section 5 also MariaDB and,\n"
+        "installed by the script when root, Debian's wordpress, nginx and php-fpm.\n"
         "`python bench/import_bench.py` (1,000 posts, 20,000 comments) and `python bench/explain.py`\n"
         "(query plans, with DATABASE_URL on PostgreSQL) run on their own.\n\n"
     )
