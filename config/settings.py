@@ -267,6 +267,12 @@ COMMENTS_DUPLICATE_WINDOW = 86400
 COMMENTS_REPORT_THRESHOLD = env_int("COMMENTS_REPORT_THRESHOLD", 3)
 COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)  # top-level comments per page
 COMMENTS_EDIT_WINDOW = env_int("COMMENTS_EDIT_WINDOW", 900)  # seconds a writer may edit or delete (0: never)
+# The learning spam filter (comments.spam): a score at or above the first is spam, at or above
+# the second held; the author's decisions weigh this many times the starter corpus's.
+COMMENTS_SPAM_THRESHOLD = float(os.environ.get("COMMENTS_SPAM_THRESHOLD", "0.98"))
+COMMENTS_HOLD_THRESHOLD = float(os.environ.get("COMMENTS_HOLD_THRESHOLD", "0.1"))
+COMMENTS_SPAM_AUTHOR_WEIGHT = float(os.environ.get("COMMENTS_SPAM_AUTHOR_WEIGHT", "3"))
+COMMENTS_PRIVACY_GUARD = env_bool("COMMENTS_PRIVACY_GUARD", True)  # hold phone numbers, emails, salaries
 COMMENTS_TRUSTED_PROXIES = env_int("COMMENTS_TRUSTED_PROXIES", 0)  # proxies in front of the app
 COMMENTS_GRAVATAR = env_bool("COMMENTS_GRAVATAR")
 

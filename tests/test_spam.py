@@ -100,15 +100,6 @@ def test_each_signal_both_ways(signal, spammy, plain):
     assert signal not in spam.features(**{**base, **plain})
 
 
-def test_the_form_timestamp_tells_a_bot_that_sends_at_once(client, post, returning):
-    email = returning("quick@example.com")
-    fields = form_fields(client, post.get_absolute_url())
-    fields.update(name="Quick", email=email, url="", honeypot="", comment="Thanks for the referral tips!")
-    client.post(reverse("comments:post"), fields)  # at once
-    tokens = spam.features(text="x", seconds=1)
-    assert "sig:fast" in tokens
-
-
 def test_scoring_costs_one_query_whatever_the_training(post, staff, django_assert_num_queries):
     for n in range(30):
         moderation.mark_spam([comment(post, text=f"spam number {n} at casino{n}.example")], by=staff)
@@ -238,3 +229,71 @@ def test_relearning_rebuilds_the_same_model_from_the_starter_and_the_authors_dec
     assert after.keys() == before.keys()
     assert all(after[key] == pytest.approx(value) for key, value in before.items())
     assert Moderation.objects.filter(trained="spam").count() == 3
+
+
+@pytest.fixture
+def seen(monkeypatch):
+    """The tokens the comment view's decision scored, comment by comment."""
+    scored = []
+    real = spam.score
+
+    def spy(tokens):
+        scored.append(set(tokens))
+        return real(tokens)
+
+    monkeypatch.setattr(spam, "score", spy)
+    return scored
+
+
+@pytest.mark.parametrize(
+    ("signal", "spammy", "plain"),
+    [
+        ("sig:name_url", {"name": "www.cheap-essays.example"}, {"name": "Maria Lopez"}),
+        ("sig:name_keyword", {"name": "Best SEO Services"}, {"name": "Sam Reader"}),
+        ("sig:website", {"url": "https://seo.example"}, {"url": ""}),
+        ("sig:link_heavy", {"comment": "https://a.example https://b.example cool"}, {"comment": "A long story."}),
+        ("sig:markup_link", {"comment": "[url=https://x.example]cheap[/url]"}, {"comment": "See my notes below."}),
+        ("sig:generic_praise", {"comment": "Great article, thanks for sharing!"}, {"comment": "Referrals work."}),
+        ("sig:script", {"comment": "Лучшие ставки на спорт и казино онлайн"}, {"comment": "Plain English words."}),
+        ("d:luckyspin.example", {"comment": "Spin at luckyspin.example now"}, {"comment": "Spin the story."}),
+    ],
+)
+def test_each_signal_reaches_the_decision_through_the_comment_view(
+    client, post, returning, seen, signal, spammy, plain
+):
+    for n, fields in enumerate((spammy, plain)):
+        email = returning(f"signal{n}@example.com")
+        values = {"name": "Reader", "comment": f"Some words {n}.", **fields}
+        post_comment(client, post, email=email, REMOTE_ADDR=f"10.5.{n}.1", **values)
+    assert signal in seen[0]
+    assert signal not in seen[1]
+
+
+def test_a_bot_sending_the_form_at_once_is_told_apart_from_a_reader_who_takes_time(
+    client, post, returning, seen, monkeypatch
+):
+    import time as clock
+
+    email = returning("timing@example.com")
+    fields = form_fields(client, post.get_absolute_url())
+    fields.update(name="Timing", email=email, url="", honeypot="", comment="Quick one.")
+    client.post(reverse("comments:post"), fields)  # sent the moment the page was drawn
+    later = clock.time() + 120
+    monkeypatch.setattr("comments.posting.time.time", lambda: later)
+    client.post(reverse("comments:post"), {**fields, "comment": "I read the whole post first."})
+    assert "sig:fast" in seen[0] and "sig:fast" not in seen[1]
+
+
+def test_figures_that_are_not_personal_details_are_published_through_the_view(client, post, returning):
+    email = returning("figures@example.com")
+    text = "Back in 2019 I sent 40 applications, got 3 interviews in 2 weeks and asked for 85k."
+    post_comment(client, post, email=email, comment=text)
+    assert state_of(text)[0] == State.PUBLISHED
+
+
+def test_the_admin_index_counts_the_spam_the_filter_caught(post, staff):
+    moderation.mark_spam([comment(post, text="Buy followers at fans.example")], by=staff)
+    staff_client = Client()
+    staff_client.force_login(staff)
+    html = staff_client.get("/admin/").content.decode()
+    assert "1 spam comment caught" in html
