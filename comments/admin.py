@@ -30,11 +30,11 @@ from django_comments.models import CommentFlag
 from django_comments_xtd.models import BlackListedDomain, XtdComment
 
 from blog.admin import PostAdmin
-from blog.markup import MarkupRejected, MarkupTooLong, render_markdown
 from blog.models import Post
 
 from . import moderation
 from .models import ModeratedComment, Moderation, Reason, Report, State
+from .posting import text_problem
 from .rules import Decision, Outcome
 
 AWAITING = "awaiting"  # the "Awaiting your reply" tab: ?state=awaiting
@@ -560,13 +560,7 @@ def reply_problem(comment, text):
     """Why `text` cannot be posted as a reply to `comment` ("" when it can)."""
     if comment.moderation.state not in REPLYABLE:
         return "This comment is hidden: restore it before replying to it."
-    if not text.strip():
-        return "Write your reply before sending it."
-    try:
-        render_markdown(text, profile="comment")
-    except (MarkupTooLong, MarkupRejected) as problem:
-        return str(problem)
-    return ""
+    return text_problem(text, empty="Write your reply before sending it.")
 
 
 def post_reply(comment, text, user):

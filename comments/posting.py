@@ -74,6 +74,18 @@ def resolve_parent(post, raw):
     return parent, ""
 
 
+def text_problem(text, *, empty):
+    """Why a comment's `text` cannot be stored ("" when it can): `empty` when there is none,
+    or blog.markup's refusal (too long, unrenderable)."""
+    if not text.strip():
+        return empty
+    try:
+        render_markdown(text, profile="comment")
+    except (MarkupTooLong, MarkupRejected) as error:
+        return str(error)
+    return ""
+
+
 def _refused(post, form, message, status, *, parent=None, keep=True):
     """A refusal; `keep=False` for forms whose signature failed: a fresh form with the text."""
     if not keep:

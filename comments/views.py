@@ -18,13 +18,12 @@ from django.views.decorators.http import require_POST
 from django_comments_xtd import get_form
 from django_comments_xtd.models import XtdComment
 
-from blog.markup import MarkupRejected, MarkupTooLong, render_markdown
 from blog.models import Post
 
 from . import moderation, rules
 from .models import Moderation, Report, State
 from .notifications import ACTION_MAX_AGE, ACTION_SALT, UNSUBSCRIBE_SALT
-from .posting import FORM_FIELDS, Submission, resolve_parent, submit
+from .posting import FORM_FIELDS, Submission, resolve_parent, submit, text_problem
 from .posting import confirm as confirm_submission
 
 # Held comments a browser wrote are shown to it, marked pending: their ids travel in a signed
@@ -247,6 +246,9 @@ def _own_or_error(request, pk):
     return comment, post, None
 
 
+EMPTY_EDIT = "Your comment is empty: write something, or delete the comment instead."
+
+
 @csrf_exempt  # forgery_check() instead, as for the comment form
 @never_cache
 def edit_own(request, pk):
@@ -258,7 +260,7 @@ def edit_own(request, pk):
     problem, status = "", 400
     if request.method == "POST":
         forged = forgery_check(request)
-        problem, status = (forged, 403) if forged else (_text_problem(text), 400)
+        problem, status = (forged, 403) if forged else (text_problem(text, empty=EMPTY_EDIT), 400)
         if not problem:
             decision = rules.decide(post, email=comment.user_email, text=text, user=request.user)
             if decision.outcome == rules.Outcome.REJECT:
@@ -278,16 +280,6 @@ def edit_own(request, pk):
     context = {"post": post, "comment": comment, "text": text, "message": problem}
     context["max_length"] = settings.COMMENT_MAX_LENGTH
     return render(request, "comments/edit_page.html", context, status=status if problem else 200)
-
-
-def _text_problem(text):
-    if not text.strip():
-        return "Your comment is empty: write something, or delete the comment instead."
-    try:
-        render_markdown(text, profile="comment")
-    except (MarkupTooLong, MarkupRejected) as error:
-        return str(error)
-    return ""
 
 
 @csrf_exempt  # forgery_check() instead
