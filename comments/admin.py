@@ -32,7 +32,10 @@ from django_comments_xtd.models import BlackListedDomain, XtdComment
 from blog.admin import PostAdmin
 from blog.models import Post
 
-from . import moderation
+from . import (
+    converters,  # noqa: F401 - registers the "id" URL converter
+    moderation,
+)
 from .models import ModeratedComment, Moderation, Reason, Report, State
 from .posting import text_problem
 from .rules import Decision, Outcome
@@ -55,6 +58,7 @@ PLAIN_REASON = {
     Reason.SCORE: "the spam filter's score",
     Reason.PRIVACY: "personal details",
     Reason.NEW_WEBSITE: "a website this commenter never gave before",
+    Reason.FAST: "sent seconds after the page was drawn (a bot)",
 }
 FIRST_STEP = {State.HELD: "Held", State.PUBLISHED: "Published", State.SPAM: "Spam", State.REMOVED: "Removed"}
 
@@ -436,8 +440,8 @@ class ModerationQueueAdmin(admin.ModelAdmin):
         info = self.opts.app_label, self.opts.model_name
         wrap = self.admin_site.admin_view  # staff only, CSRF-protected, never cached
         return [
-            path("<int:object_id>/do/<slug:action>/", wrap(self.row_action_view), name="{}_{}_act".format(*info)),
-            path("<int:object_id>/reply/", wrap(self.reply_view), name="{}_{}_reply".format(*info)),
+            path("<id:object_id>/do/<slug:action>/", wrap(self.row_action_view), name="{}_{}_act".format(*info)),
+            path("<id:object_id>/reply/", wrap(self.reply_view), name="{}_{}_reply".format(*info)),
             *super().get_urls(),
         ]
 
@@ -558,6 +562,8 @@ def reply_link(comment):
 
 def reply_problem(comment, text):
     """Why `text` cannot be posted as a reply to `comment` ("" when it can)."""
+    if comment.content_object is None:
+        return "The post of this comment no longer exists."
     if comment.moderation.state not in REPLYABLE:
         return "This comment is hidden: restore it before replying to it."
     return text_problem(text, empty="Write your reply before sending it.")
@@ -626,10 +632,6 @@ def thread_around(comment):
         }
 
     return [item(c) for c in chain] + [item(by_pk.get(comment.pk, comment), current=True)] + [item(c) for c in below]
-
-
-def held_count():
-    return Moderation.objects.filter(state=State.HELD).count()
 
 
 def with_held_counts(posts):

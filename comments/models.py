@@ -28,6 +28,7 @@ class Reason(models.TextChoices):
     SCORE = "score", "Spam score (learned)"
     PRIVACY = "privacy", "Personal details (privacy)"
     NEW_WEBSITE = "new_website", "A website this commenter never gave before"
+    FAST = "fast", "Sent seconds after the page was drawn"
 
 
 class Moderation(models.Model):

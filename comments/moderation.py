@@ -35,11 +35,7 @@ from blog.models import Post
 
 from . import rules, spam
 from .models import Moderation, ModerationEvent, Reason, Report, State, XtdThreadRow
-from .rules import (
-    STATE_FOR_OUTCOME,
-    Outcome,
-    comments_closed,  # noqa: F401 - TEMPORARY for comment_tags (being edited elsewhere)
-)
+from .rules import STATE_FOR_OUTCOME, Outcome
 
 # xtd's flags for each state: hidden unless published; removed and spam are "removed" to xtd.
 FLAGS = {
@@ -153,11 +149,14 @@ def _place_reply(parent_id, parent=None):
     """
     threads = XtdComment.norel_objects
     fields = ("pk", "thread_id", "parent_id", "level", "order")
+    # The thread never changes, so it can be taken from the caller's copy; the parent's place
+    # in it can (another reply may have shifted it): read it again once the thread is locked.
     if parent is not None and parent.pk == parent_id:
-        parent = {name: getattr(parent, name) for name in fields}
+        thread_id = parent.thread_id
     else:
-        parent = threads.filter(pk=parent_id).values(*fields).get()
-    threads.select_for_update().filter(pk=parent["thread_id"]).values_list("pk").first()  # the lock
+        thread_id = threads.filter(pk=parent_id).values_list("thread_id", flat=True).get()
+    threads.select_for_update().filter(pk=thread_id).values_list("pk").first()  # the lock
+    parent = threads.filter(pk=parent_id).values(*fields).get()
     in_thread = threads.filter(thread_id=parent["thread_id"])
     # The reply goes after the parent's subtree: before the next comment at the parent's level
     # or above, or at the end of the thread.
@@ -362,25 +361,58 @@ def thread_positions(comment_ids):
 
 def edit(comment, text, decision):
     """Its writer changed a comment's text (within COMMENTS_EDIT_WINDOW): it is decided again
-    exactly as a new comment would be (`decision`, from comments.rules), and marked edited."""
-    from .notifications import notify_author
+    exactly as a new comment would be (`decision`, from comments.rules), and marked edited.
 
+    Only a published or held comment is edited (a moderator's Spam or Remove in between
+    wins). What the spam filter learned from the old text is taken back: it no longer
+    describes the comment. No mail: the author finds a held edit in the queue.
+    Returns True when the comment was edited.
+    """
     state = STATE_FOR_OUTCOME[decision.outcome]
     now = timezone.now()
     with transaction.atomic():
+        row = (
+            Moderation.objects.select_for_update()
+            .filter(comment_id=comment.pk, state__in=[State.PUBLISHED, State.HELD])
+            .values_list("trained", "announced")
+            .first()
+        )
+        if row is None:
+            return False
+        trained, announced = row
+        if trained:
+            _unlearn_old_text(comment, trained)
         XtdComment.norel_objects.filter(pk=comment.pk).update(comment=text, **FLAGS[state])
         Moderation.objects.filter(comment_id=comment.pk).update(
             state=state,
             reason=decision.reason,
+            note=decision.note,
             decided_by=None,
             decided_at=now,
             body_html=render_comment(text),
             edited_at=now,
+            trained="",
         )
-        ModerationEvent.objects.create(comment_id=comment.pk, state=state, reason=decision.reason, decided_at=now)
-    if state == State.HELD:  # the author reads it again
-        transaction.on_commit(lambda: notify_author.enqueue(comment_id=comment.pk))
+        ModerationEvent.objects.create(
+            comment_id=comment.pk, state=state, reason=decision.reason, decided_at=now, note=decision.note
+        )
+        if state == State.PUBLISHED and not announced:
+            _announce([comment.pk])
     pages_changed("comment edited", [int(comment.object_pk)])
+    return True
+
+
+def _unlearn_old_text(comment, trained):
+    post = Post.objects.filter(pk=int(comment.object_pk)).values_list("title", "summary").first() or ("", "")
+    tokens = spam.features(
+        text=comment.comment,
+        name=comment.user_name,
+        email=comment.user_email,
+        url=comment.user_url,
+        ip=comment.ip_address,
+        post_words=spam.words_of(" ".join(post)),
+    )
+    spam.unlearn([tokens], label=trained)
 
 
 def delete_own(comment):

@@ -53,6 +53,7 @@ DEFAULTS = {
     "COMMENTS_SPAM_THRESHOLD": 0.98,  # spam score at or above: spam (hidden, kept)
     "COMMENTS_HOLD_THRESHOLD": 0.1,  # at or above: held for the author (bench/spam_bench.py)
     "COMMENTS_PRIVACY_GUARD": True,
+    "COMMENTS_MIN_SECONDS": 3,  # a form sent sooner after its page was drawn is held: a bot's
 }
 
 
@@ -195,18 +196,35 @@ def rejection(post, *, past, user=None, ip=None):
 
 
 # Personal details a career blog's readers overshare: held, so the author can edit or approve.
-_PHONE = re.compile(r"(?<![\w$€£.,])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]\d{2,5}){1,4}(?![\w%])")
+# A phone number: a run of digits and separators with 9 to 15 digits, that is not a list of
+# years ("1999 2005 2010", "2019-2021") or of small figures ("10 20 30 40 50").
+_DIGIT_RUN = re.compile(r"(?<![\w$€£.,/])\+?\(?\d[\d\s().-]{6,}\d(?![\w%])")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_SALARY = re.compile(r"[$€£]\s?\d[\d,.]*\s?k?\b|\b\d{2,3}(?:,\d{3}|k)\b", re.IGNORECASE)
+# A salary: an amount with pay words next to it, and an employer named after "at"/"for"...
+_SALARY = re.compile(
+    r"(?:salary|offer|paid|pay|earn\w*|make|making|base|comp\w*|package)\D{0,25}"
+    r"(?:[$€£]\s?\d[\d,.]*\s?k?|\b\d{2,3}(?:,\d{3}|k)\b)"
+    r"|(?:[$€£]\s?\d[\d,.]*\s?k?|\b\d{2,3}(?:,\d{3}|k)\b)\s*(?:a|per|/)\s*(?:year|yr|annum)",
+    re.IGNORECASE,
+)
 _EMPLOYER = re.compile(r"\b(?:at|for|with|from)\s+(?:[A-Z][\w&.-]+)(?:\s+[A-Z][\w&.-]+)*")
+
+
+def _looks_like_phone(run):
+    digits = "".join(ch for ch in run if ch.isdigit())
+    if not 9 <= len(digits) <= 15:
+        return False
+    groups = [group for group in re.split(r"[^\d]+", run) if group]
+    if all(len(group) == 4 and _YEAR.fullmatch(group) for group in groups):
+        return False  # years
+    return not (len(groups) >= 3 and all(len(group) <= 2 for group in groups) and not run.lstrip().startswith("+"))
 
 
 def privacy_problem(text):
     """What personal detail `text` seems to give away, in words, or ""."""
-    for match in _PHONE.finditer(text):
-        digits = sum(ch.isdigit() for ch in match.group())
-        if 9 <= digits <= 15:
-            return "privacy: looks like a phone number"
+    if any(_looks_like_phone(match.group()) for match in _DIGIT_RUN.finditer(text)):
+        return "privacy: looks like a phone number"
     if _EMAIL_IN_TEXT.search(text):
         return "privacy: contains an email address"
     if _SALARY.search(text) and _EMPLOYER.search(text):
@@ -214,7 +232,7 @@ def privacy_problem(text):
     return ""
 
 
-def classify(post, *, text, past, user=None, score=None):
+def classify(post, *, text, past, user=None, score=None, seconds=None):
     """Publish, hold or spam a comment that was not rejected, with the deciding rule.
 
     `score`: the learned spam score (comments.spam.Score), or None for none.
@@ -226,6 +244,10 @@ def classify(post, *, text, past, user=None, score=None):
         return Decision(Outcome.SPAM, Reason.SPAM_WORD)
     if score is not None and score.probability >= conf("COMMENTS_SPAM_THRESHOLD"):
         return Decision(Outcome.SPAM, Reason.SCORE, note=score.explain())
+    if seconds is not None and seconds < conf("COMMENTS_MIN_SECONDS"):
+        # The form's signed timestamp is when the page was drawn, never later than it was
+        # opened (a cached page is older still): a person cannot have read and typed this fast.
+        return Decision(Outcome.HOLD, Reason.FAST, note=f"sent {max(0, int(seconds))} s after the page was drawn")
     private = privacy_problem(text) if conf("COMMENTS_PRIVACY_GUARD") else ""
     if private:
         return Decision(Outcome.HOLD, Reason.PRIVACY, note=private)
@@ -260,7 +282,7 @@ def decide(post, *, email, text, user=None, ip=None, name="", url="", seconds=No
     if not is_trusted(user, post):
         tokens = spam_tokens(post, text=text, name=name, email=email, url=url, ip=ip, known=past.known, seconds=seconds)
         score = spam.score(tokens)
-    return classify(post, text=text, past=past, user=user, score=score)
+    return classify(post, text=text, past=past, user=user, score=score, seconds=seconds)
 
 
 def spam_tokens(post, **comment):

@@ -1,6 +1,7 @@
 """A spam score that learns from the author: naive Bayes over a comment's tokens and signals.
 
-Why this model: multinomial naive Bayes (binary token counts, Laplace smoothing) is small,
+Why this model: naive Bayes over which tokens a comment has (presence only, add-half
+smoothing; tokens never seen say nothing) is small,
 well understood, trains in one pass and learns from a single decision: exactly what an
 author marking a handful of campaign comments as spam needs. Counts live in the database
 (`SpamToken`, one row per hashed token), so every app server scores and learns from the same
@@ -35,6 +36,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, F, FloatField, Value, When
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 STARTER = Path(__file__).resolve().parent / "spam_corpus" / "starter.jsonl"
@@ -96,6 +98,11 @@ def _host_tokens(prefix, host):
         return []
     parts = [part for part in re.split(r"[.-]", host) if part and not part.isdigit()]
     return [f"{prefix}:{host}", *(f"{prefix}w:{part}" for part in parts[:-1] or parts)]
+
+
+def network_of(ip):
+    """The /24 (IPv4, IPv4-mapped IPv6) or /64 (IPv6) of an address, or "": one household or office."""
+    return _network(ip)
 
 
 def _network(ip):
@@ -236,21 +243,27 @@ def score(tokens):
     if spam_docs + ham_docs == 0:
         return Score(0.0, ())
     log_odds = math.log((spam_docs + 1) / (ham_docs + 1))
-    text_odds = 0.0
+    text_odds = signal_odds = 0.0
     pushes = []
     for key, token in by_bucket.items():
         spam, ham, marked = rows.get(key, (0.0, 0.0, 0))
+        spam, ham = max(spam, 0.0), max(ham, 0.0)
         if spam == 0 and ham == 0:
             continue  # never seen: says nothing
         weight = math.log((spam + 0.5) / (spam_docs + 1)) - math.log((ham + 0.5) / (ham_docs + 1))
         if token[:2] in ("w:", "b:"):
             text_odds += weight
+        elif token[:4] == "sig:":
+            signal_odds += weight
         else:
             log_odds += weight
         pushes.append((weight, token, bool(marked)))
     # The words of a long text add up to certainty either way and would drown every other
     # signal (naive Bayes treats them as independent; they are not): their sum is bounded.
     log_odds += max(-WORDS_BOUND, min(WORDS_BOUND, text_odds))
+    # Signals alone (a website, a link) make a comment suspect, never spam by themselves:
+    # genuine readers give websites too; their sum is bounded below the spam threshold.
+    log_odds += max(-SIGNALS_BOUND, min(SIGNALS_BOUND, signal_odds))
     probability = 1 / (1 + math.exp(-max(-50.0, min(50.0, log_odds))))
     # The strongest reasons, a place the author marked spam before (a domain, an email) first.
     pushes.sort(key=lambda push: (push[2] and push[1].split(":")[0] in NAMED_PLACES, push[0]), reverse=True)
@@ -260,18 +273,24 @@ def score(tokens):
 
 NAMED_PLACES = {"d", "e", "s", "em", "ip"}
 WORDS_BOUND = 6.0  # nats: at most e^6 (about 400) to 1 from the words alone
+SIGNALS_BOUND = 3.0  # nats: about 20 to 1 from the signals alone
 
 
-def _add(counts, *, label, sign, marked=False):
-    """Add (sign=+1) or take back (-1) one weighted document per token set in `counts`."""
-    from .models import SpamToken
+def _add(counts, *, label, sign, marked=False, model=None):
+    """Add (sign=+1) or take back (-1) one weighted document per token set in `counts`.
+
+    Counts never go below zero (taking back what was never learned, after a text changed).
+    `model`: the SpamToken model (a migration passes its historical one).
+    """
+    if model is None:
+        from .models import SpamToken as model
 
     if not counts:
         return
     column = "spam" if label == "spam" else "ham"
     with transaction.atomic(savepoint=False):  # inside a decision's transaction: part of it
-        SpamToken.objects.bulk_create([SpamToken(bucket=key) for key in counts], ignore_conflicts=True)
         keys = sorted(counts)  # the same lock order on every server: no deadlock between learners
+        model.objects.bulk_create([model(bucket=key) for key in keys], ignore_conflicts=True)
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
             change = Case(
@@ -283,7 +302,10 @@ def _add(counts, *, label, sign, marked=False):
             if marked and label == "spam":
                 values["marked"] = F("marked") + (1 if sign > 0 else -1)
                 values["marked_at"] = timezone.now()
-            SpamToken.objects.filter(bucket__in=chunk).update(**values)
+            values[column] = Greatest(values[column], Value(0.0))
+            if "marked" in values:
+                values["marked"] = Greatest(values["marked"], Value(0))
+            model.objects.filter(bucket__in=chunk).update(**values)
 
 
 def _counts(documents, weight):
@@ -296,10 +318,10 @@ def _counts(documents, weight):
     return counts
 
 
-def learn(documents, *, label, author=True):
+def learn(documents, *, label, author=True, model=None):
     """Learn token lists as `label` ("spam" or "ham"); the author's weigh more than the starter's."""
     weight = conf("COMMENTS_SPAM_AUTHOR_WEIGHT", 3.0) if author else 1.0
-    _add(_counts(documents, weight), label=label, sign=1, marked=author)
+    _add(_counts(documents, weight), label=label, sign=1, marked=author, model=model)
 
 
 def unlearn(documents, *, label):
@@ -307,7 +329,7 @@ def unlearn(documents, *, label):
     _add(_counts(documents, conf("COMMENTS_SPAM_AUTHOR_WEIGHT", 3.0)), label=label, sign=-1, marked=True)
 
 
-def learn_starter(path=STARTER):
+def learn_starter(path=STARTER, model=None):
     """The starter corpus (written for this project), at weight 1."""
     spam, ham = [], []
     with open(path, encoding="utf-8") as corpus:
@@ -319,6 +341,6 @@ def learn_starter(path=STARTER):
                 text=row["text"], name=row.get("name", ""), email=row.get("email", ""), url=row.get("website", "")
             )
             (spam if row["label"] == "spam" else ham).append(tokens)
-    learn(spam, label="spam", author=False)
-    learn(ham, label="ham", author=False)
+    learn(spam, label="spam", author=False, model=model)
+    learn(ham, label="ham", author=False, model=model)
     return len(spam), len(ham)

@@ -20,7 +20,7 @@ from django_comments_xtd.models import XtdComment
 
 from blog.models import Post
 
-from . import moderation, rules
+from . import moderation, rules, spam
 from .models import Moderation, Report, State
 from .notifications import ACTION_MAX_AGE, ACTION_SALT, UNSUBSCRIBE_SALT
 from .posting import FORM_FIELDS, Submission, resolve_parent, submit, text_problem
@@ -134,7 +134,7 @@ def _after_posting(request, post, comment):
 def _posted_redirect(request, post, comment):
     state = comment.moderation.state
     if state == State.PUBLISHED:
-        # The message also carries the writer past the page cache (blog.cache): they see their
+        # The message also carries the writer past the page cache (config.page_cache): they see their
         # comment at once, even on a server that has not yet noticed the page changed.
         messages.success(request, "Thank you! Your comment is published.", extra_tags=f"comment-{comment.pk}")
         return HttpResponseRedirect(f"{post.get_absolute_url()}#c{comment.pk}")
@@ -171,9 +171,9 @@ def reply(request, pk):
 
 
 def _reporter_key(request):
-    if request.session.session_key is None:
-        request.session.save()
-    raw = f"{request.session.session_key}|{rules.client_ip(request)}"
+    """One reader, as far as reports go: their network (the /24, or /64 for IPv6), so that a
+    client dropping its cookies cannot report a comment three times from one address."""
+    raw = spam.network_of(rules.client_ip(request)) or rules.client_ip(request) or "unknown"
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -261,11 +261,24 @@ def edit_own(request, pk):
     if request.method == "POST":
         forged = forgery_check(request)
         problem, status = (forged, 403) if forged else (text_problem(text, empty=EMPTY_EDIT), 400)
+        if not problem and text == comment.comment:
+            messages.info(request, "Nothing changed.", extra_tags=f"comment-{comment.pk}")
+            return HttpResponseRedirect(f"{post.get_absolute_url()}#c{comment.pk}")
         if not problem:
-            decision = rules.decide(post, email=comment.user_email, text=text, user=request.user)
+            # Decided again on everything a new comment is decided on, rate limit included.
+            decision = rules.decide(
+                post,
+                email=comment.user_email,
+                text=text,
+                user=request.user,
+                ip=rules.client_ip(request),
+                name=comment.user_name,
+                url=comment.user_url,
+            )
             if decision.outcome == rules.Outcome.REJECT:
                 problem = decision.message
             else:
+                rules.count_for_rate_limit(rules.client_ip(request))
                 moderation.edit(comment, text, decision)
                 done = (
                     "Your comment is updated."
@@ -355,6 +368,10 @@ def unsubscribe(request, token):
         return _error(request, "This link is invalid.", 400)
     moderation.unfollow(thread_id=thread_id, email=email)
     return render(request, "comments/unsubscribed.html", {"email": email})
+
+
+def no_such_comment(request, *args, **kwargs):
+    raise Http404("No such comment")
 
 
 def locate(request, pk):

@@ -273,6 +273,7 @@ COMMENTS_SPAM_THRESHOLD = float(os.environ.get("COMMENTS_SPAM_THRESHOLD", "0.98"
 COMMENTS_HOLD_THRESHOLD = float(os.environ.get("COMMENTS_HOLD_THRESHOLD", "0.1"))
 COMMENTS_SPAM_AUTHOR_WEIGHT = float(os.environ.get("COMMENTS_SPAM_AUTHOR_WEIGHT", "3"))
 COMMENTS_PRIVACY_GUARD = env_bool("COMMENTS_PRIVACY_GUARD", True)  # hold phone numbers, emails, salaries
+COMMENTS_MIN_SECONDS = env_int("COMMENTS_MIN_SECONDS", 3)  # a form sent sooner after its page is a bot's (held)
 COMMENTS_TRUSTED_PROXIES = env_int("COMMENTS_TRUSTED_PROXIES", 0)  # proxies in front of the app
 COMMENTS_GRAVATAR = env_bool("COMMENTS_GRAVATAR")
 

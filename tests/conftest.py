@@ -39,6 +39,13 @@ def theme(db):
 
 
 @pytest.fixture(autouse=True)
+def _forms_sent_at_once_are_allowed(settings):
+    """The test client (and Playwright) send a form the moment they read it, which the comment
+    rules hold as a bot's (COMMENTS_MIN_SECONDS); tests of that rule set it back."""
+    settings.COMMENTS_MIN_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Hashing a factory user's password with PBKDF2 costs ~0.3 s; tests don't need that."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -382,7 +382,7 @@ def test_after_k_reports_a_comment_is_hidden_and_back_in_the_queue(post, known_r
 
     settings.COMMENTS_REPORT_THRESHOLD = 2
     comment = XtdComment.objects.get(comment="My first words.")
-    readers = [Client(), Client()]
+    readers = [Client(REMOTE_ADDR="198.51.100.1"), Client(REMOTE_ADDR="203.0.113.9")]  # two households
     first = readers[0].post(reverse("comments:report", args=[comment.pk]))
     assert first.status_code == 302
     readers[0].post(reverse("comments:report", args=[comment.pk]))  # the same reader twice counts once
@@ -505,12 +505,12 @@ def test_approving_a_reported_comment_settles_its_reports(post, known_reader, se
 
     settings.COMMENTS_REPORT_THRESHOLD = 2
     comment = XtdComment.objects.get(comment="My first words.")
-    for _ in range(2):
-        Client().post(reverse("comments:report", args=[comment.pk]))
+    for n in range(2):
+        Client(REMOTE_ADDR=f"198.51.{n}.1").post(reverse("comments:report", args=[comment.pk]))
     comment.moderation.refresh_from_db()
     assert comment.moderation.state == State.HELD
     moderation.approve([comment], by=staff)
-    Client().post(reverse("comments:report", args=[comment.pk]))  # one new report is not enough
+    Client(REMOTE_ADDR="198.51.9.1").post(reverse("comments:report", args=[comment.pk]))  # one new is not enough
     comment.moderation.refresh_from_db()
     assert (comment.moderation.state, comment.moderation.report_count) == (State.PUBLISHED, 1)
 
@@ -700,3 +700,23 @@ def test_a_held_comment_costs_no_session_row_and_its_page_is_never_shared(client
     forged = Client()
     forged.cookies["comments_pending"] = str(latest().pk)  # unsigned: shows nothing
     assert "Held, mine." not in forged.get(post.get_absolute_url()).content.decode()
+
+
+def test_one_address_dropping_its_cookies_reports_a_comment_once(post, known_reader, settings):
+    settings.COMMENTS_REPORT_THRESHOLD = 2
+    target = XtdComment.objects.get(comment="My first words.")
+    for _ in range(3):  # a fresh cookie-less client each time, from one address
+        Client(REMOTE_ADDR="203.0.113.5").post(reverse("comments:report", args=[target.pk]))
+    target.moderation.refresh_from_db()
+    assert (target.moderation.state, target.moderation.report_count) == (State.PUBLISHED, 1)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["reply", "report", "edit", "delete", "moderate", "locate"],
+)
+def test_a_huge_comment_id_is_a_404_not_a_500(client, path):
+    huge = "9" * 30
+    url = f"/comments/{'c' if path == 'locate' else 'moderate/on-page' if path == 'moderate' else path}/{huge}/"
+    response = client.post(url) if path in ("report", "delete", "moderate") else client.get(url)
+    assert response.status_code == 404

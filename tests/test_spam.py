@@ -297,3 +297,41 @@ def test_the_admin_index_counts_the_spam_the_filter_caught(post, staff):
     staff_client.force_login(staff)
     html = staff_client.get("/admin/").content.decode()
     assert "1 spam comment caught" in html
+
+
+def test_a_form_sent_at_once_is_held_as_a_bots(client, post, returning, settings, monkeypatch):
+    import time as clock
+
+    settings.COMMENTS_MIN_SECONDS = 3
+    email = returning("bot@example.com")
+    fields = form_fields(client, post.get_absolute_url())
+    fields.update(name="Bot", email=email, url="", honeypot="", comment="Instant reply.")
+    client.post(reverse("comments:post"), fields)
+    assert state_of("Instant reply.")[:2] == (State.HELD, Reason.FAST)
+    later = clock.time() + 60
+    monkeypatch.setattr("comments.posting.time.time", lambda: later)
+    client.post(reverse("comments:post"), {**fields, "comment": "Read it all, then replied."})
+    assert state_of("Read it all, then replied.")[0] == State.PUBLISHED
+
+
+def test_an_edited_comment_learned_before_never_drives_counts_below_zero(client, post, staff, known_reader=None):
+    first = comment(post, text="Fine words.", state=State.HELD)
+    moderation.approve([first], by=staff)  # learned as genuine
+    decision = rules.Decision(rules.Outcome.PUBLISH, Reason.CLEAN)
+    moderation.edit(XtdComment.norel_objects.get(pk=first.pk), "zqxwvut blorfington", decision)
+    moderation.mark_spam([first], by=staff)  # now learned as spam: the old text was taken back at the edit
+    assert not SpamToken.objects.filter(ham__lt=0).exists() and not SpamToken.objects.filter(spam__lt=0).exists()
+    score = spam.score(spam.features(text="zqxwvut again"))
+    assert 0 <= score.probability <= 1
+
+
+def test_a_genuine_reader_with_a_website_is_held_at_worst_never_spam(client, post):
+    tokens = rules.spam_tokens(
+        post,
+        text="Thanks, your point about referrals matched my experience at my last job.",
+        name="Jane Doe",
+        email="jane@example.org",
+        url="https://janedoe.example",
+        known=False,
+    )
+    assert spam.score(tokens).probability < 0.98

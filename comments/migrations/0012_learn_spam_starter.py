@@ -7,9 +7,9 @@ from django.db import migrations
 def learn(apps, schema_editor):
     from comments import spam
 
-    SpamToken = apps.get_model("comments", "SpamToken")
+    SpamToken = apps.get_model("comments", "SpamToken")  # this migration's model, not today's
     if not SpamToken.objects.filter(bucket=spam.TOTALS).exists():  # nothing learned yet
-        spam.learn_starter()
+        spam.learn_starter(model=SpamToken)
 
 
 def forget(apps, schema_editor):

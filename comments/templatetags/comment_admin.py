@@ -4,13 +4,6 @@ register = template.Library()
 
 
 @register.simple_tag
-def held_comment_count():
-    from ..admin import held_count
-
-    return held_count()
-
-
-@register.simple_tag
 def comment_state_counts():
     """{state: n} for the admin index: held to read, spam the filter caught (one query)."""
     from ..admin import state_counts
