@@ -176,8 +176,9 @@ def generate(size):
         )
         cursor.execute(
             "INSERT INTO comments_moderation"
-            " (comment_id, state, reason, decided_at, body_html, report_count, announced)"
-            " SELECT id, 'published', 'seeded', submit_date, '<p>' || comment || '</p>', 0, true FROM django_comments"
+            " (comment_id, state, reason, decided_at, body_html, report_count, announced, note, trained)"
+            " SELECT id, 'published', 'seeded', submit_date, '<p>' || comment || '</p>', 0, true, '', ''"
+            " FROM django_comments"
         )
         cursor.execute(
             "SELECT setval(pg_get_serial_sequence('django_comments', 'id'), (SELECT max(id) FROM django_comments))"
