@@ -212,7 +212,9 @@ def thread_pieces(
         if person is None:
             person = people[name, email] = (escape(name), _gravatar(email) if gravatar else _initials_avatar(name))
         escaped_name, avatar = person
-        author = f'<a href="{escape(url)}" rel="nofollow ugc noopener">{escaped_name}</a>' if url else escaped_name
+        # Only http(s) links: a comment adopted from xtd (or the shell) may carry anything.
+        linked = url and url[:8].lower().startswith(("http://", "https://"))
+        author = f'<a href="{escape(url)}" rel="nofollow ugc noopener">{escaped_name}</a>' if linked else escaped_name
         iso, exact, ago = times(submitted)
         if pending and moderate_base:
             classes += " pending"

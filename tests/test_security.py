@@ -362,3 +362,28 @@ def test_refuses_to_start_without_a_secret_key():
     result = run_manage("check", env=env)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+@pytest.mark.django_db
+def test_a_javascript_website_on_an_adopted_comment_is_never_a_link(client):
+    from django.contrib.contenttypes.models import ContentType
+    from django_comments_xtd.models import XtdComment
+
+    from blog.models import Post
+    from tests.factories import PostFactory, StaffFactory
+
+    post = PostFactory()
+    XtdComment(  # saved by xtd itself (the shell, its admin): adopted, not validated by our form
+        content_type=ContentType.objects.get_for_model(Post),
+        object_pk=str(post.pk),
+        site_id=1,
+        user_name="Old",
+        user_url="javascript:alert(1)",
+        comment="Old comment.",
+    ).save()
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "Old comment." in html and 'href="javascript' not in html
+    staff = Client()
+    staff.force_login(StaffFactory())
+    queue = staff.get("/admin/comments/moderatedcomment/", {"state": "all"}).content.decode()
+    assert "Old comment." in queue and 'href="javascript' not in queue

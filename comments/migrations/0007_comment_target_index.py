@@ -1,8 +1,8 @@
 # An index on django-contrib-comments' table for "the comments on this object", which every
 # post page reads (comments.selectors.post_comments: content_type, object_pk, site_id).
 # Without it, SQLite (no statistics until someone runs ANALYZE) reads a post's thread
-# through the site_id index, that is every comment of the site: a thread page took 19 ms
-# beside 40,000 other comments, 2.7 ms with this index (3 ms with statistics). PostgreSQL
+# through the site_id index, that is every comment of the site (many times slower beside
+# tens of thousands of other comments; bench/comments_bench.py). PostgreSQL
 # has statistics and takes object_pk's index; this one serves it too. Plain SQL, valid on
 # SQLite and PostgreSQL: the model is not ours (as in 0002_indexes).
 
