@@ -1,4 +1,5 @@
-"""axe-core finds no serious or critical accessibility problem, in light and dark mode."""
+"""axe-core finds no serious or critical accessibility problem, in light and dark mode, on a
+desktop and a phone."""
 
 import pytest
 
@@ -40,8 +41,10 @@ def test_reading_pages(page, axe, thread, scheme):
     check(page, axe, "/search/?q=doors", scheme, visible="1 post found")
 
 
+@pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize("scheme", SCHEMES)
-def test_comment_pages(page, axe, thread, scheme):
+def test_comment_pages(page, axe, thread, scheme, width):
+    page.set_viewport_size({"width": width, "height": 900})
     post, answer = thread["post"], thread["answer"]
     check(page, axe, f"/comments/reply/{answer.pk}/", scheme, visible="Reply to Ada Writer")
 
@@ -61,3 +64,11 @@ def test_comment_pages(page, axe, thread, scheme):
     form.get_by_role("button", name="Post comment").click()
     page.locator(f"#c{answer.pk}").get_by_role("link", name="Reply to Ada Writer").click()
     check(page, axe, None, scheme, visible="Awaiting moderation: only you can see this comment.")
+
+    # The report form opened, the writer's Edit / Delete, the "remember me" box, the counter.
+    page.locator(f"#c{answer.pk} > article details.report summary").click()
+    form.get_by_label("Comment", exact=True).fill("x" * 2990)
+    expect(page.locator(f"#c{answer.pk} > article details.report legend")).to_be_visible()
+    check(page, axe, None, scheme, visible="characters left")
+    page.goto(f"/comments/edit/{page.locator('.comment.pending').first.get_attribute('id')[1:]}/")
+    check(page, axe, None, scheme, visible="Edit your comment")
