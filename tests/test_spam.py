@@ -81,25 +81,6 @@ def test_a_known_spam_domain_is_named_in_the_reason(client, post, returning, sta
     assert "a link to fivestars-reviews.example, which you marked spam before" in score.explain()
 
 
-@pytest.mark.parametrize(
-    ("signal", "spammy", "plain"),
-    [
-        ("sig:name_url", {"name": "www.cheap-essays.example"}, {"name": "Maria Lopez"}),
-        ("sig:name_keyword", {"name": "Best SEO Services"}, {"name": "Sam Reader"}),
-        ("sig:website_first", {"url": "https://seo.example"}, {"url": ""}),
-        ("sig:link_heavy", {"text": "https://a.example https://b.example great"}, {"text": "A long, link-free story."}),
-        ("sig:markup_link", {"text": "[url=https://x.example]cheap[/url]"}, {"text": "[my notes](notes) are here"}),
-        ("sig:generic_praise", {"text": "Great article, thanks for sharing!"}, {"text": "Great article on referrals!"}),
-        ("sig:fast", {"seconds": 2}, {"seconds": 95}),
-        ("sig:script", {"text": "Лучшие ставки на спорт и казино онлайн"}, {"text": "Plain English words here."}),
-    ],
-)
-def test_each_signal_both_ways(signal, spammy, plain):
-    base = {"text": "Some words about the post.", "name": "Reader", "post_words": {"referrals", "referral"}}
-    assert signal in spam.features(**{**base, **spammy})
-    assert signal not in spam.features(**{**base, **plain})
-
-
 def test_scoring_costs_one_query_whatever_the_training(post, staff, django_assert_num_queries):
     for n in range(30):
         moderation.mark_spam([comment(post, text=f"spam number {n} at casino{n}.example")], by=staff)
