@@ -95,19 +95,11 @@ print("RESULT " + json.dumps({
 """
 
 
-def log(message):
-    print(message, file=sys.stderr, flush=True)
+from benchlib import log, percentile  # noqa: E402 - bench/ is the scripts' own path
 
 
 class BenchError(Exception):
     """Something could not run: reported on stderr, the script exits non-zero."""
-
-
-def percentile(values, fraction):
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 # Setup ---------------------------------------------------------------------------------

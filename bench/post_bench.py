@@ -236,19 +236,11 @@ print("RESULT " + json.dumps(result))
 """
 
 
-def log(message):
-    print(message, file=sys.stderr, flush=True)
+from benchlib import log, percentile  # noqa: E402 - bench/ is the scripts' own path
 
 
 class BenchError(Exception):
     """A side could not run: reported, the script exits non-zero."""
-
-
-def percentile(values, fraction):
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def fmt(value, digits=1):
