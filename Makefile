@@ -28,10 +28,13 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# Development: links in feeds, the sitemap, emails and "View on site" follow HOST (blog/site.py).
+DEV_ENV := DJANGO_DEBUG=1 DJANGO_SITE_DOMAIN=$(HOST)
+
 run: install
-	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
-	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
+	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
+	$(DEV_ENV) $(BIN)/python manage.py seed_demo
+	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST)
 
 # Production: DEBUG off, hashed static files, gunicorn (config/gunicorn.conf.py). Needs in the
 # environment DJANGO_SECRET_KEY (never the development key above), DJANGO_ALLOWED_HOSTS,

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django_comments_xtd.models import XtdComment
 from django_tasks import task
 
+from blog import site
+
 from .models import State
 
 ACTION_SALT = "comments.email-action"
@@ -24,9 +26,7 @@ ACTION_MAX_AGE = 14 * 86400
 
 
 def absolute(path):
-    domain = Site.objects.get_current().domain
-    scheme = "http" if domain.startswith(("127.", "localhost", "testserver")) else "https"
-    return f"{scheme}://{domain}{path}"
+    return site.absolute(path)
 
 
 def action_url(comment_id, action):

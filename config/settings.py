@@ -10,7 +10,9 @@ Environment:
     EMAIL_USE_TLS, DEFAULT_FROM_EMAIL, SERVER_EMAIL
     DJANGO_TASKS_BACKEND    default: the immediate backend (runs tasks in-process);
                             production: django_tasks_db.DatabaseBackend plus `manage.py db_worker`.
-    DJANGO_SITE_DOMAIN      the domain feeds and the sitemap link to (default 127.0.0.1:8000).
+    DJANGO_SITE_DOMAIN      the address readers use (default 127.0.0.1:8000; `make run HOST=` sets it):
+                            feeds, sitemap, emails, canonical links and "View on site" link there.
+    DJANGO_SITE_SCHEME      http or https for those links (default: http for 127.*/localhost).
     DJANGO_SECURE_SSL_REDIRECT  with DEBUG off, redirect http to https (default on).
     DJANGO_HSTS_SECONDS, DJANGO_HSTS_INCLUDE_SUBDOMAINS, DJANGO_HSTS_PRELOAD
                             Strict-Transport-Security with DEBUG off (default 31536000, on, on).
@@ -286,8 +288,10 @@ PAGE_CACHE_GENERATION_RECHECK = float(os.environ.get("PAGE_CACHE_GENERATION_RECH
 
 # The blog itself.
 BLOG_TITLE = os.environ.get("BLOG_TITLE", "Career Conversations")
-# The domain feeds and the sitemap link to (the Site's domain, set on migrate; see blog/apps.py).
+# The address readers use: every absolute link (feeds, sitemap, emails, canonical, "View on
+# site") is built from it, through the Site it is copied onto on migrate (blog/site.py).
 BLOG_SITE_DOMAIN = os.environ.get("DJANGO_SITE_DOMAIN", "127.0.0.1:8000")
+BLOG_SITE_SCHEME = os.environ.get("DJANGO_SITE_SCHEME", "")  # default: http for 127.*/localhost, else https
 BLOG_DESCRIPTION = os.environ.get(
     "BLOG_DESCRIPTION",
     "Practical career advice on job search, networking, social media and interviews.",

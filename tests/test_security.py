@@ -259,6 +259,7 @@ def production_env(**extra):
     env.update(
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="blog.example.com",
+        DJANGO_SITE_DOMAIN="blog.example.com",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
         REDIS_URL="redis://127.0.0.1:6379/1",
         DJANGO_TASKS_BACKEND="django_tasks_db.DatabaseBackend",
@@ -292,6 +293,8 @@ def test_check_deploy_passes_with_production_environment():
         ({"DJANGO_DEBUG": "1"}, "security.W018"),
         # Mail sent inside the request: comment posting waits for (or fails with) the mail server.
         ({"DJANGO_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}, "comments.W001"),
+        # Feeds, sitemap and emails would send readers to a development address.
+        ({"DJANGO_SITE_DOMAIN": "127.0.0.1:8000"}, "blog.W001"),
     ],
 )
 def test_check_deploy_fails_when_production_protection_is_turned_off(extra, warning):

@@ -52,7 +52,7 @@ def test_creates_published_posts_across_themes():
     assert author.is_staff and author.is_superuser
     assert author.check_password(DEMO_PASSWORD)
     assert all(post.author == author and post.allow_comments for post in Post.objects.all())
-    assert "Log in at http://127.0.0.1:8000/admin/ as author / demo-author-password" in output
+    assert "Log in at http://testserver/admin/ as author / demo-author-password" in output
 
 
 def test_social_media_posts_lead_personal_connections_discussions():

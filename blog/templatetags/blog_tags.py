@@ -5,6 +5,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from blog import site
+
 register = template.Library()
 
 
@@ -41,6 +43,5 @@ def snippet(text, terms, width=30):
 
 @register.simple_tag(takes_context=True)
 def absolute_url(context, path=None):
-    """The absolute URL of `path` (default: the current page without its query)."""
-    request = context["request"]
-    return request.build_absolute_uri(path if path is not None else request.path)
+    """`path` (default: the current page without its query) on the blog's public address (blog.site)."""
+    return site.absolute(path if path is not None else context["request"].path)

@@ -19,7 +19,9 @@ The demo author has a well-known password: this is for local development only.
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import reverse
 
+from blog import site
 from blog.models import LegacyLink
 from content.importers import demo
 from content.importers.common import ImportFailed, run_import
@@ -33,7 +35,6 @@ DEMO_USER = {
     "is_staff": True,
     "is_superuser": True,
 }
-LOGIN_URL = "http://127.0.0.1:8000/admin/"
 KINDS = ("users", "themes", "tags", "posts", "pins", "comments")
 
 
@@ -65,7 +66,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{kind:>7}: {created} created, {updated} updated, {unchanged} unchanged")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Log in at {LOGIN_URL} as {DEMO_USERNAME} / {DEMO_PASSWORD} "
+                f"Log in at {site.absolute(reverse('admin:index'))} as {DEMO_USERNAME} / {DEMO_PASSWORD} "
                 "(a demo password, set only when the user is first created: never use it in production)."
             )
         )
