@@ -4,7 +4,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -33,6 +33,43 @@ class PinnedPostInline(admin.TabularInline):
     verbose_name_plural = "Relevant Discussions pinned first (in position order)"
 
 
+def when(moment):
+    """ "24 December 2026, 09:00 (UTC)": the author's clock, in words."""
+    local = timezone.localtime(moment)
+    return f"{dateformat.format(local, 'j F Y, H:i')} ({local.tzname()})"
+
+
+def publication_state(post):
+    """What readers see of the post now, in one sentence (the change form, the save message)."""
+    if post.is_scheduled:
+        return f"Scheduled for {when(post.published_at)}: it goes live by itself then."
+    if post.is_public:
+        return f"Published {when(post.published_at)}."
+    if post.published_at and post.pk:
+        return f"Draft: only you can see it (it was dated {when(post.published_at)})."
+    return "Draft: only you can see it."
+
+
+class PublicationFilter(admin.SimpleListFilter):
+    """Draft / Scheduled / Published, as the list's Status column reads."""
+
+    title = "status"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published")]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "draft":
+                return queryset.filter(status=Post.Status.DRAFT)
+            case "scheduled":
+                return queryset.scheduled()
+            case "published":
+                return queryset.published()
+        return queryset
+
+
 class PostChangeList(ChangeList):
     def get_queryset(self, request, exclude_parameters=None):
         # The list never shows the bodies (up to BLOG_POST_MAX_LENGTH each, twice): don't load them.
@@ -42,17 +79,17 @@ class PostChangeList(ChangeList):
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
     list_display = ["title", "status_label", "theme", "tag_list", "published_at"]
-    list_filter = ["status", "theme", "tags", ("published_at", admin.DateFieldListFilter)]
+    list_filter = [PublicationFilter, "theme", "tags", ("published_at", admin.DateFieldListFilter)]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["tags"]
     date_hierarchy = "published_at"
     inlines = [PinnedPostInline]
     actions = ["publish", "unpublish"]
-    readonly_fields = ["preview", "created_at", "updated_at"]
+    readonly_fields = ["state", "preview", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "theme", "tags", "summary", "body"]}),
-        ("Publishing", {"fields": ["status", "published_at", "allow_comments", "author"]}),
+        ("Publishing", {"fields": ["state", "status", "published_at", "allow_comments", "author"]}),
         ("Preview", {"fields": ["preview"], "description": "The body as readers see it, as last saved."}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
@@ -86,6 +123,37 @@ class PostAdmin(admin.ModelAdmin):
         if post.is_scheduled:
             return "Scheduled"
         return post.get_status_display()
+
+    @admin.display(description="Now")
+    def state(self, post):
+        return publication_state(post)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status":
+            kwargs["choices"] = [
+                (Post.Status.DRAFT, "Draft (only you can see it)"),
+                (Post.Status.PUBLISHED, "Publish (at the date below: now when empty, scheduled when later)"),
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        request.saved_post = obj  # message_user below says what the save did
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        """After a save: "“Title” is saved. Scheduled for 24 December 2026, 09:00 (UTC): ..."."""
+        post = getattr(request, "saved_post", None)
+        if post is not None and level == messages.SUCCESS:
+            del request.saved_post
+            link = "View it on the site" if post.is_public else "Preview it"
+            message = format_html(
+                "“{}” is saved. {} <a href=\"{}\">{}</a>",
+                post.title,
+                publication_state(post),
+                post.get_absolute_url(),
+                link,
+            )
+        super().message_user(request, message, level, *args, **kwargs)
 
     @admin.display(description="Tags")
     def tag_list(self, post):

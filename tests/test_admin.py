@@ -655,3 +655,54 @@ def test_merging_a_single_tag_asks_for_two(staff_client):
 
     assert "Select at least two tags to merge." in [str(m) for m in response.context["messages"]]
     assert Tag.objects.filter(pk=cv.pk).exists()
+
+
+# --- Draft / Scheduled / Published: the state in words -------------------------------------------
+
+
+def messages_of(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_scheduling_says_when_the_post_goes_live(staff_client, staff, theme, settings):
+    settings.TIME_ZONE = "UTC"
+    when = datetime.datetime(2036, 12, 24, 9, 0, tzinfo=datetime.UTC)
+    data = post_data(author=staff, theme=theme, status="published", **split_datetime(when))
+
+    response = staff_client.post(POST_ADD, data, follow=True)
+
+    [message] = messages_of(response)
+    assert "Scheduled for 24 December 2036, 09:00 (UTC)" in message
+    assert "changed successfully" not in message and "added successfully" not in message
+    assert "Scheduled" in response.content.decode()  # the list's Status column
+    # The change form says the same in its Publishing section.
+    form = staff_client.get(change_url(Post.objects.get())).content.decode()
+    assert "Scheduled for 24 December 2036, 09:00 (UTC): it goes live by itself then." in form
+
+
+def test_publishing_and_drafts_are_said_in_words(staff_client, staff, theme):
+    response = staff_client.post(POST_ADD, post_data(author=staff, theme=theme, status="draft"), follow=True)
+    [message] = messages_of(response)
+    assert "Draft: only you can see it." in message
+    assert "Preview it" in message
+
+    post = Post.objects.get()
+    data = post_data(author=staff, theme=theme, title=post.title, slug=post.slug, status="published")
+    response = staff_client.post(change_url(post), data, follow=True)
+    [message] = messages_of(response)
+    assert "Published " in message and "View it on the site" in message
+    assert post.get_absolute_url() in message
+
+
+def test_post_list_filters_by_draft_scheduled_and_published(staff_client, theme):
+    PostFactory(title="Live", theme=theme)
+    ScheduledFactory(title="Later", theme=theme)
+    DraftFactory(title="Unfinished", theme=theme)
+
+    page = staff_client.get(POSTS).content.decode()
+    assert "?state=scheduled" in page
+
+    assert result_titles(staff_client.get(POSTS, {"state": "scheduled"})) == ["Later"]
+    assert result_titles(staff_client.get(POSTS, {"state": "published"})) == ["Live"]
+    assert result_titles(staff_client.get(POSTS, {"state": "draft"})) == ["Unfinished"]
+    assert "Scheduled" in staff_client.get(POSTS, {"state": "scheduled"}).content.decode()
