@@ -8,6 +8,7 @@ from django.utils import dateformat, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from .admin_fields import TagsField, TagsWidget, save_new_tags
 from .models import PinnedPost, Post, Tag, Theme, public_posts
 
 
@@ -30,7 +31,7 @@ class PinnedPostInline(admin.TabularInline):
     autocomplete_fields = ["target"]
     fields = ["target", "position"]
     verbose_name = "pinned Relevant Discussion"
-    verbose_name_plural = "Relevant Discussions pinned first (in position order)"
+    verbose_name_plural = "Relevant Discussions pinned first (drag to reorder, or number them)"
 
 
 def when(moment):
@@ -94,6 +95,10 @@ class PostAdmin(admin.ModelAdmin):
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
+    class Media:
+        css = {"all": ["css/post_form.css"]}
+        js = ["js/pins.js"]
+
     # Columns other apps add to the post list (comments: held comments per post), so that
     # blog's admin stays this class and knows nothing of them: add_column() from their admin.
     extra_columns = []  # (display function, annotate(queryset) -> queryset or None)
@@ -127,6 +132,23 @@ class PostAdmin(admin.ModelAdmin):
     @admin.display(description="Now")
     def state(self, post):
         return publication_state(post)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "tags":  # existing tags, and new ones typed in the box (blog.admin_fields)
+            kwargs["widget"] = TagsWidget(db_field, self.admin_site, using=kwargs.get("using"))
+            kwargs["form_class"] = TagsField
+            return db_field.formfield(**kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        save_new_tags(form.cleaned_data.get("tags"))
+        super().save_related(request, form, formsets, change)
+
+    def get_search_fields(self, request):
+        # Choosing a post to pin searches titles only: every word typed must be in the title.
+        if request.path.endswith("/autocomplete/") and request.GET.get("model_name") == PinnedPost._meta.model_name:
+            return ["title"]
+        return super().get_search_fields(request)
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "status":

@@ -706,3 +706,78 @@ def test_post_list_filters_by_draft_scheduled_and_published(staff_client, theme)
     assert result_titles(staff_client.get(POSTS, {"state": "published"})) == ["Live"]
     assert result_titles(staff_client.get(POSTS, {"state": "draft"})) == ["Unfinished"]
     assert "Scheduled" in staff_client.get(POSTS, {"state": "scheduled"}).content.decode()
+
+
+# --- Tags typed in the box; pins found by title ----------------------------------------------------
+
+
+def test_a_new_tag_typed_in_the_box_is_created_with_the_post(staff_client, staff, theme):
+    networking = TagFactory(name="Networking")
+    data = post_data(author=staff, theme=theme, tags=[str(networking.pk), "new:Salary  talks"])
+
+    response = staff_client.post(POST_ADD, data)
+
+    assert response.status_code == 302, form_errors(response)
+    post = Post.objects.get()
+    assert sorted(tag.name for tag in post.tags.all()) == ["Networking", "Salary talks"]
+    assert Tag.objects.get(name="Salary talks").slug == "salary-talks"
+
+
+def test_a_typed_name_of_an_existing_tag_is_that_tag(staff_client, staff, theme):
+    networking = TagFactory(name="Networking")
+    data = post_data(author=staff, theme=theme, tags=["new:networking", "new:NETWORKING"])
+
+    response = staff_client.post(POST_ADD, data)
+
+    assert response.status_code == 302, form_errors(response)
+    assert list(Post.objects.get().tags.all()) == [networking]
+    assert Tag.objects.count() == 1
+
+
+def test_new_tags_wait_for_a_valid_form_and_stay_in_the_box(staff_client, staff, theme, settings):
+    settings.BLOG_POST_MAX_LENGTH = 20
+    data = post_data(author=staff, theme=theme, tags=["new:Salary talks"], body="Far too long for the limit.")
+
+    response = staff_client.post(POST_ADD, data)
+
+    assert response.status_code == 200
+    assert "body" in form_errors(response)
+    assert not Tag.objects.exists()
+    page = response.content.decode()
+    assert '<option value="new:Salary talks" selected>Salary talks (new)</option>' in page
+
+
+def test_an_overlong_new_tag_name_is_a_form_error(staff_client, staff, theme):
+    data = post_data(author=staff, theme=theme, tags=["new:" + "x" * 80])
+    response = staff_client.post(POST_ADD, data)
+    assert response.status_code == 200
+    assert "at most 60 characters" in str(form_errors(response)["tags"])
+
+
+def test_the_tags_box_offers_new_tags_to_the_script(staff_client):
+    page = staff_client.get(POST_ADD).content.decode()
+    assert 'data-new-tags="new:"' in page
+    assert "js/tag_input.js" in page
+
+
+def autocomplete(client, term, *, model_name, field_name):
+    response = client.get(
+        "/admin/autocomplete/",
+        {"term": term, "app_label": "blog", "model_name": model_name, "field_name": field_name},
+    )
+    assert response.status_code == 200
+    return [result["text"] for result in response.json()["results"]]
+
+
+def test_choosing_a_pin_matches_title_words_and_shows_whole_titles(staff_client, theme):
+    long_title = "Informational Interviews: How to Ask for Twenty Minutes of Someone's Time Without Being a Bother"
+    PostFactory(title=long_title, theme=theme)
+    PostFactory(title="Referrals That Work", body="Start with an informational chat.", theme=theme)
+    PostFactory(title="Interviews Without Nerves", theme=theme)
+
+    assert autocomplete(staff_client, "Informational", model_name="pinnedpost", field_name="target") == [long_title]
+    # Every word must be in the title, in any order.
+    found = autocomplete(staff_client, "without interviews", model_name="pinnedpost", field_name="target")
+    assert sorted(found) == [long_title, "Interviews Without Nerves"]
+    # The post list's own search still looks in bodies.
+    assert "Referrals That Work" in result_titles(staff_client.get(POSTS, {"q": "informational"}))
