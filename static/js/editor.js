@@ -161,6 +161,28 @@
     fit();
   }
 
+  // The admin's theme toggle (html[data-theme] light / dark / auto) for the framed site.css, whose
+  // dark colours sit in @media (prefers-color-scheme: dark): browsers give a frame the system's
+  // preference, not its parent's, so those rules are switched on or off here (through the CSSOM:
+  // no inline style).
+  var ORIGINAL_MEDIA = "(prefers-color-scheme: dark)";
+  function followTheme(frame) {
+    var doc = frame.contentDocument;
+    if (!doc) return;
+    var theme = document.documentElement.getAttribute("data-theme") || "auto";
+    var media = theme === "dark" ? "all" : theme === "light" ? "not all" : ORIGINAL_MEDIA;
+    Array.prototype.forEach.call(doc.styleSheets, function (sheet) {
+      var rules;
+      try { rules = sheet.cssRules; } catch (error) { return; }
+      Array.prototype.forEach.call(rules, function (rule) {
+        if (!rule.media) return;
+        if (rule.darkScheme === undefined) rule.darkScheme = /prefers-color-scheme:\s*dark/.test(rule.media.mediaText);
+        if (rule.darkScheme && rule.media.mediaText !== media) rule.media.mediaText = media;
+      });
+    });
+    doc.documentElement.style.colorScheme = theme === "auto" ? "" : theme;
+  }
+
   function setUpPreview(editor, textarea, titleInput) {
     var pane = editor.querySelector(".md-preview");
     var frame = editor.querySelector(".md-frame");
@@ -226,6 +248,7 @@
 
     frame.addEventListener("load", function () {
       ready = true;
+      followTheme(frame);
       if (pending !== null) { show(pending); pending = null; }
     });
     frame.src = editor.getAttribute("data-frame-url");
@@ -236,6 +259,10 @@
         if (parts && parts.title) parts.title.textContent = titleInput.value;
       });
     }
+    new MutationObserver(function () { followTheme(frame); }).observe(document.documentElement, {
+      attributes: true,
+      attributeFilter: ["data-theme"],
+    });
     pane.hidden = false;
     render();
   }
@@ -322,12 +349,15 @@
       }
     }
 
-    function upload(file, alt) {
+    // `cursor.at`: where the writer was when the file arrived (the dialog takes the focus, and
+    // the browser may forget the caret meanwhile); moved past each placeholder for the next one.
+    function upload(file, alt, cursor) {
       var placeholder = "![Uploading " + file.name + "…]()";
-      var start = textarea.selectionEnd, value = textarea.value;
+      var value = textarea.value, start = Math.min(cursor.at, value.length);
       var before = start > 0 && value[start - 1] !== "\n" ? "\n" : "";
       var line = before + placeholder + "\n";
       replace(textarea, start, start, line, start + line.length, start + line.length);
+      cursor.at = start + line.length;
       say("");
       var data = new FormData();
       data.append("file", file);
@@ -363,9 +393,10 @@
 
     function take(files) {
       var images = Array.prototype.filter.call(files || [], function (file) { return /^image\//.test(file.type); });
+      var cursor = { at: textarea.selectionEnd };
       images.forEach(function (file) {
         queue = queue.then(function () {
-          return askAlt(file).then(function (alt) { return alt === null ? null : upload(file, alt); });
+          return askAlt(file).then(function (alt) { return alt === null ? null : upload(file, alt, cursor); });
         });
       });
       return images.length > 0;

@@ -2,6 +2,7 @@
 Write/Preview tabs on a phone, images dropped in, the form without JavaScript, and axe-core on it
 in light and dark mode."""
 
+import base64
 import re
 
 import pytest
@@ -13,6 +14,7 @@ from .support import AUTHOR_PASSWORD, expect
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 ADD = "/admin/blog/post/add/"
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="  # 1x1
 BODY = "Start with **thanks**.\n\n## Why it works\n\n| When | What |\n|------|------|\n| Day 1 | Thank-you note |\n"
 
 
@@ -48,6 +50,20 @@ def test_the_preview_follows_the_writing_with_the_site_styles(page, site):
     body_of(page).press("End")
     body_of(page).press_sequentially("\n\n## A second heading")
     expect(preview.locator("h2")).to_have_count(2)
+
+
+@pytest.mark.parametrize(
+    ("system", "toggle", "background"), [("light", "dark", "rgb(22, 24, 28)"), ("dark", "light", "rgb(253, 252, 250)")]
+)
+def test_the_preview_follows_the_admin_theme_toggle(new_context, site, system, toggle, background):
+    page = new_context(color_scheme=system).new_page()
+    log_in(page)
+    page.evaluate(f"localStorage.setItem('theme', '{toggle}')")  # what the admin's toggle button stores
+    page.reload()
+    body_of(page).fill(BODY)
+    preview = page.frame_locator(".md-frame")
+    expect(preview.locator("h2")).to_be_visible()
+    expect(preview.locator("body")).to_have_css("background-color", background)  # site.css --bg
 
 
 def test_a_markup_error_shows_in_the_preview_and_the_text_stays(page, site, settings):
@@ -177,17 +193,7 @@ def test_an_image_dropped_on_the_body_is_uploaded_with_its_alt_text(page, site):
     pytest.importorskip("images")  # the images app (its upload endpoint) is merged separately
     log_in(page)
     body_of(page).fill("Before\n")
-    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
-    data = page.evaluate_handle(
-        """(b64) => {
-            const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
-            const dt = new DataTransfer();
-            dt.items.add(new File([bytes], "photo.png", {type: "image/png"}));
-            return dt;
-        }""",
-        png,
-    )
-    body_of(page).dispatch_event("drop", {"dataTransfer": data})
+    drop_png(page)
 
     dialog = page.get_by_role("dialog", name="Add an image")
     expect(dialog).to_be_visible()
@@ -196,3 +202,73 @@ def test_an_image_dropped_on_the_body_is_uploaded_with_its_alt_text(page, site):
 
     expect(body_of(page)).to_have_value(re.compile(r"^Before\n!\[A one-pixel test image\]\(.+\)"))
     expect(page.frame_locator(".md-frame").locator(".post-body img")).to_have_attribute("alt", "A one-pixel test image")
+
+
+def drop_png(page, name="photo.png"):
+    data = page.evaluate_handle(
+        """([b64, name]) => {
+            const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+            const dt = new DataTransfer();
+            dt.items.add(new File([bytes], name, {type: "image/png"}));
+            return dt;
+        }""",
+        [PNG, name],
+    )
+    body_of(page).dispatch_event("drop", {"dataTransfer": data})
+
+
+def test_the_upload_contract_with_a_stand_in_endpoint(page, site, monkeypatch):
+    """The client side of the images app's contract, until that app is merged: the endpoint is a
+    stand-in answered by the browser (201 with markdown; 413 with an error), the rest is real."""
+    monkeypatch.setattr("blog.editor.image_upload_url", lambda: "/admin/images/image/upload/")
+    sent = []
+
+    def answer(route):
+        sent.append(route.request)
+        if len(sent) == 1:
+            route.fulfill(
+                status=201,
+                json={"id": 1, "url": "/media/p.png", "markdown": "![Ada](/media/p.png)", "width": 1, "height": 1},
+            )
+        else:
+            route.fulfill(status=413, json={"error": "That image is larger than 10 MB."})
+
+    page.route("**/admin/images/image/upload/", answer)
+    log_in(page)
+    body_of(page).fill("Before\n")
+    drop_png(page)
+    dialog = page.get_by_role("dialog", name="Add an image")
+    # The alt text is required: Upload with it empty keeps the dialog open.
+    dialog.get_by_role("button", name="Upload").click()
+    expect(dialog).to_be_visible()
+    dialog.get_by_label("Describe the image for readers who can't see it").fill("Ada at her desk")
+    dialog.get_by_role("button", name="Upload").click()
+
+    expect(body_of(page)).to_have_value("Before\n![Ada](/media/p.png)\n")
+    request = sent[0]
+    assert request.method == "POST" and request.headers["x-csrftoken"]
+    assert b'name="alt"\r\n\r\nAda at her desk' in request.post_data_buffer
+    assert b'name="file"; filename="photo.png"' in request.post_data_buffer
+    expect(page.frame_locator(".md-frame").locator(".post-body img")).to_have_attribute("alt", "Ada")
+
+    # An error: its message beside the editor, the placeholder gone, the text as it was.
+    drop_png(page, "huge.png")
+    dialog.get_by_label("Describe the image for readers who can't see it").fill("Too big")
+    dialog.get_by_role("button", name="Upload").click()
+    expect(page.get_by_role("alert")).to_have_text("That image is larger than 10 MB.")
+    expect(body_of(page)).to_have_value("Before\n![Ada](/media/p.png)\n")
+
+    # Cancelling the dialog uploads nothing.
+    drop_png(page, "again.png")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_be_hidden()
+    assert len(sent) == 2
+
+    # The toolbar's Image button opens the file picker; the chosen file goes the same way.
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="Image").click()
+    chooser.value.set_files(files=[{"name": "chosen.png", "mimeType": "image/png", "buffer": base64.b64decode(PNG)}])
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("chosen.png")
+    dialog.get_by_role("button", name="Cancel").click()
+    assert len(sent) == 2
