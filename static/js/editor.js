@@ -259,6 +259,24 @@
         if (parts && parts.title) parts.title.textContent = titleInput.value;
       });
     }
+    // Side by side, the page scrolls with the growing textarea while the preview stays in view:
+    // keep the preview at the same share of its length as the writing.
+    var syncing = false;
+    function syncScroll() {
+      syncing = false;
+      var doc = frame.contentDocument;
+      if (!doc || !doc.scrollingElement || pane.offsetParent === null) return;
+      var box = textarea.getBoundingClientRect();
+      var travel = box.height - window.innerHeight;
+      if (travel <= 0) return;
+      var share = Math.min(1, Math.max(0, -box.top / travel));
+      var view = doc.scrollingElement;
+      view.scrollTop = share * (view.scrollHeight - view.clientHeight);
+    }
+    window.addEventListener("scroll", function () {
+      if (!syncing) { syncing = true; window.requestAnimationFrame(syncScroll); }
+    }, { passive: true });
+
     new MutationObserver(function () { followTheme(frame); }).observe(document.documentElement, {
       attributes: true,
       attributeFilter: ["data-theme"],
