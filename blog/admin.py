@@ -6,9 +6,9 @@ from django.db.models import Count
 from django.shortcuts import render
 from django.utils import dateformat, timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 
 from .admin_fields import TagsField, TagsWidget, save_new_tags
+from .editor import EditorAdminMixin
 from .models import PinnedPost, Post, Tag, Theme, public_posts
 
 
@@ -78,7 +78,7 @@ class PostChangeList(ChangeList):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(EditorAdminMixin, admin.ModelAdmin):
     list_display = ["title", "status_label", "theme", "tag_list", "published_at"]
     list_filter = [PublicationFilter, "theme", "tags", ("published_at", admin.DateFieldListFilter)]
     search_fields = ["title", "summary", "body"]
@@ -87,11 +87,20 @@ class PostAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     inlines = [PinnedPostInline]
     actions = ["publish", "unpublish"]
-    readonly_fields = ["state", "preview", "created_at", "updated_at"]
+    readonly_fields = ["state", "saved_preview", "created_at", "updated_at"]
+    # The editor (blog.editor) shows the inlines after the first two fieldsets.
     fieldsets = [
-        (None, {"fields": ["title", "slug", "theme", "tags", "summary", "body"]}),
+        (None, {"fields": ["title", "body"], "classes": ["editor-writing"]}),
+        (None, {"fields": ["theme", "tags", "summary", "slug"]}),
         ("Publishing", {"fields": ["state", "status", "published_at", "allow_comments", "author"]}),
-        ("Preview", {"fields": ["preview"], "description": "The body as readers see it, as last saved."}),
+        (
+            "Preview",
+            {
+                "fields": ["saved_preview"],
+                "classes": ["editor-saved-preview"],
+                "description": "The body as readers see it, as last saved.",
+            },
+        ),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
@@ -180,13 +189,6 @@ class PostAdmin(admin.ModelAdmin):
     @admin.display(description="Tags")
     def tag_list(self, post):
         return ", ".join(tag.name for tag in post.tags.all())
-
-    @admin.display(description="Rendered body")
-    def preview(self, post):
-        if not post.pk:
-            return "Save the post (as a draft, if you like) to see it rendered here."
-        # body_html is the sanitized output of blog.markup.render_markdown, never hand-edited.
-        return format_html('<div class="post-preview">{}</div>', mark_safe(post.body_html))  # noqa: S308
 
     @admin.action(description="Publish selected posts now (keeps a scheduled time)")
     def publish(self, request, queryset):
