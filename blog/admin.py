@@ -13,6 +13,12 @@ from .models import PinnedPost, Post, Tag, Theme, public_posts
 
 
 class PinnedPostForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A table row has no <label>s: name the inputs for screen readers.
+        self.fields["position"].widget.attrs["aria-label"] = "Position (lower numbers come first)"
+        self.fields["target"].widget.attrs["aria-label"] = "Post to pin"
+
     def clean(self):
         cleaned_data = super().clean()
         # The inline form leaves the parent post out of model validation, so the
@@ -23,9 +29,17 @@ class PinnedPostForm(forms.ModelForm):
         return cleaned_data
 
 
+class PinnedPostFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = "Remove this pin"
+
+
 class PinnedPostInline(admin.TabularInline):
     model = PinnedPost
     form = PinnedPostForm
+    formset = PinnedPostFormSet
     fk_name = "post"
     extra = 0
     autocomplete_fields = ["target"]

@@ -29,6 +29,8 @@ class TagsWidget(AutocompleteSelectMultiple):
     def build_attrs(self, base_attrs, extra_attrs=None):
         attrs = super().build_attrs(base_attrs, extra_attrs)
         attrs["data-new-tags"] = NEW_TAG
+        # Tags are removed one by one; select2's clear-all button is a <span> inside its <ul>.
+        attrs["data-allow-clear"] = "false"
         attrs["aria-label"] = "Tags: type to find one, or a new name and Enter to add it"
         return attrs
 

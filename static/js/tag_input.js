@@ -29,6 +29,13 @@
             templateResult: (item) => item.newTag ? `Add new tag “${item.text}”` : item.text,
             language: {noResults: () => 'Type a name and press Enter to add a new tag'}
         });
+        // select2's search box has no label of its own; it keeps the select's name.
+        const label = () => {
+            const search = $element.next('.select2').find('.select2-search__field');
+            search.attr('aria-label', element.getAttribute('aria-label') || 'Tags');
+        };
+        label();
+        $element.on('change select2:open select2:close', label);
     }
 
     // After the admin's own autocomplete.js has run (script order follows Django's media merge).
