@@ -45,14 +45,15 @@ class PostAdmin(admin.ModelAdmin):
     list_filter = ["status", "theme", "tags", ("published_at", admin.DateFieldListFilter)]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["tags"]
+    autocomplete_fields = ["tags", "cover"]
     date_hierarchy = "published_at"
     inlines = [PinnedPostInline]
     actions = ["publish", "unpublish"]
-    readonly_fields = ["preview", "created_at", "updated_at"]
+    readonly_fields = ["preview", "cover_preview", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "theme", "tags", "summary", "body"]}),
         ("Publishing", {"fields": ["status", "published_at", "allow_comments", "author"]}),
+        ("Cover image", {"fields": ["cover", "cover_preview"], "description": "Upload images in the Images section."}),
         ("Preview", {"fields": ["preview"], "description": "The body as readers see it, as last saved."}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
@@ -97,6 +98,14 @@ class PostAdmin(admin.ModelAdmin):
             return "Save the post (as a draft, if you like) to see it rendered here."
         # body_html is the sanitized output of blog.markup.render_markdown, never hand-edited.
         return format_html('<div class="post-preview">{}</div>', mark_safe(post.body_html))  # noqa: S308
+
+    @admin.display(description="Current cover")
+    def cover_preview(self, post):
+        from images.admin import thumbnail
+
+        if post.cover is None:
+            return "None yet: choose one above and save."
+        return format_html('<span class="cover-preview">{}</span>', thumbnail(post.cover, width=240))
 
     @admin.action(description="Publish selected posts now (keeps a scheduled time)")
     def publish(self, request, queryset):
