@@ -35,6 +35,10 @@ class ImageAddForm(forms.ModelForm):
         model = Image
         fields = ["upload", "alt"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["alt"].error_messages["required"] = services.ALT_REQUIRED
+
     def clean_alt(self):
         try:
             return services.clean_alt(self.cleaned_data.get("alt"))

@@ -17,14 +17,17 @@ from .processing import ImageRejected, prepare
 ALT_MAX_LENGTH = Image._meta.get_field("alt").max_length
 
 
+ALT_REQUIRED = (
+    "Please describe the image in the alt text (for example “Bar chart of interview invitations per week”): "
+    "readers who cannot see it hear that instead."
+)
+
+
 def clean_alt(alt):
     """The alt text, trimmed; ImageRejected when there is none or it is too long."""
     alt = " ".join((alt or "").split())
     if not alt:
-        raise ImageRejected(
-            "Please describe the image in the alt text (for example “Bar chart of interview invitations per week”): "
-            "readers who cannot see it hear that instead."
-        )
+        raise ImageRejected(ALT_REQUIRED)
     if len(alt) > ALT_MAX_LENGTH:
         raise ImageRejected(f"The alt text is {len(alt)} characters long; please keep it under {ALT_MAX_LENGTH}.")
     return alt
