@@ -117,7 +117,7 @@ class ImageAdmin(admin.ModelAdmin):
     def markdown_snippet(self, image):
         return format_html(
             '<textarea class="vLargeTextField image-markdown" rows="2" readonly aria-label="Markdown for this image">'
-            "{}</textarea><p class=\"help\">Paste it into a post's body; the alt text comes from above "
+            '{}</textarea><p class="help">Paste it into a post\'s body; the alt text comes from above '
             "(save first after changing it).</p>",
             image.markdown,
         )

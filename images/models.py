@@ -20,8 +20,7 @@ class Image(models.Model):
     alt = models.CharField(
         "alt text",
         max_length=300,
-        help_text="What the image shows, for readers who cannot see it (screen readers, slow connections). "
-        "Required.",
+        help_text="What the image shows, for readers who cannot see it (screen readers, slow connections). Required.",
     )
     original_name = models.CharField(max_length=255, blank=True, editable=False, help_text="The uploaded file's name.")
     width = models.PositiveIntegerField(editable=False)

@@ -30,7 +30,9 @@ def test_the_upload_url_is_named_for_the_editor():
 
 
 def test_uploading_a_png_stores_it_with_renditions_and_returns_its_markdown(staff_client):
-    response = upload(staff_client, picture("PNG", (2000, 1200)), name="Interview Chart.png", alt="Invitations per week")
+    response = upload(
+        staff_client, picture("PNG", (2000, 1200)), name="Interview Chart.png", alt="Invitations per week"
+    )
     assert response.status_code == 201
     body = response.json()
     image = Image.objects.get()

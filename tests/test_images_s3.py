@@ -17,7 +17,6 @@ from .imaging import picture, upload
 pytestmark = pytest.mark.django_db
 
 
-
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

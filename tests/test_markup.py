@@ -411,7 +411,9 @@ def test_post_images_the_resolver_knows_get_srcset_sizes_width_and_height():
 
 def test_resolver_output_is_still_sanitized():
     def resolve(srcs):
-        return {srcs[0]: {"width": '1" onerror="alert(1)', "height": 1, "srcset": "javascript:alert(1) 1w", "sizes": "1"}}
+        return {
+            srcs[0]: {"width": '1" onerror="alert(1)', "height": 1, "srcset": "javascript:alert(1) 1w", "sizes": "1"}
+        }
 
     output = render_markdown("![x](/media/images/a.png)", images=resolve)
     assert_inert(output, "post")

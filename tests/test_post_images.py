@@ -102,7 +102,9 @@ def test_list_cards_show_the_cover_small_and_lazy(client):
 
 
 @pytest.mark.parametrize("path", ["/", "/themes/job-search/", "/archive/", "/search/?q=bulk"])
-def test_list_pages_with_covers_on_many_posts_run_a_fixed_number_of_queries(client, path, django_assert_max_num_queries):
+def test_list_pages_with_covers_on_many_posts_run_a_fixed_number_of_queries(
+    client, path, django_assert_max_num_queries
+):
     theme = ThemeFactory(name="Job Search", slug="job-search")
     posts = bulk_posts(30, theme=theme, author=StaffFactory(username="writer"))
     cover = stored_image(size=(600, 400))
