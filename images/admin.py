@@ -71,7 +71,9 @@ class ImageAdmin(admin.ModelAdmin):
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
             kwargs["form"] = ImageAddForm
-        return super().get_form(request, obj, **kwargs)
+        form = super().get_form(request, obj, **kwargs)
+        form.base_fields["alt"].widget.attrs["class"] = "vTextField image-alt"
+        return form
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -117,8 +119,8 @@ class ImageAdmin(admin.ModelAdmin):
     def markdown_snippet(self, image):
         return format_html(
             '<textarea class="vLargeTextField image-markdown" rows="2" readonly aria-label="Markdown for this image">'
-            '{}</textarea><p class="help">Paste it into a post\'s body; the alt text comes from above '
-            "(save first after changing it).</p>",
+            '{}</textarea><div class="help image-help">Paste it into a post’s body; the alt text comes from above '
+            "(save first after changing it).</div>",
             image.markdown,
         )
 
@@ -128,7 +130,7 @@ class ImageAdmin(admin.ModelAdmin):
             "", '<li><a href="{}">{} × {}</a></li>', ((url, w, h) for url, w, h in image.candidates)
         )
         return format_html(
-            "<p>{} · {} · original {} × {}</p><ul>{}</ul>",
+            '<div class="image-stored">{} · {} · original {} × {}<ul>{}</ul></div>',
             image.format,
             filesizeformat(image.bytes),
             image.width,
