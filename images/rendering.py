@@ -43,7 +43,7 @@ def attributes_for(srcs):
     return found
 
 
-def image_html(image, *, sizes, loading="lazy", alt=None, css_class="", fetchpriority=None, width=None):
+def image_html(image, *, sizes, loading="lazy", alt=None, css_class="", width=None):
     """An <img> for `image` with srcset, sizes and its intrinsic width/height (no layout shift).
 
     `width`: display width in CSS pixels, when the image is shown small (the src is then the
@@ -53,7 +53,7 @@ def image_html(image, *, sizes, loading="lazy", alt=None, css_class="", fetchpri
     if width:
         shown_width, shown_height = width, max(1, round(image.height * width / image.width))
     return format_html(
-        '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"{}{} decoding="async"{}>',
+        '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"{}{} decoding="async">',
         src,
         image.srcset,
         sizes,
@@ -62,5 +62,4 @@ def image_html(image, *, sizes, loading="lazy", alt=None, css_class="", fetchpri
         image.alt if alt is None else alt,
         format_html(' class="{}"', css_class) if css_class else "",
         format_html(' loading="{}"', loading) if loading else "",
-        format_html(' fetchpriority="{}"', fetchpriority) if fetchpriority else "",
     )

@@ -116,6 +116,10 @@ def test_missing_alt_text_is_refused(staff_client, alt):
     assert_refused(upload(staff_client, alt=alt), 400, "describe the image in the alt text")
 
 
+def test_overlong_alt_text_is_refused(staff_client):
+    assert_refused(upload(staff_client, alt="x" * 301), 400, "keep it under 300")
+
+
 def test_a_missing_file_is_refused(staff_client):
     response = staff_client.post(UPLOAD_URL, {"alt": "x"})
     assert response.status_code == 400 and "Choose an image file" in response.json()["error"]

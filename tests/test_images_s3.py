@@ -4,7 +4,10 @@ No network: moto answers on 127.0.0.1. django-storages' S3Storage (what DJANGO_S
 turns on in config/settings.py) talks HTTP to it exactly as it would to AWS or MinIO.
 """
 
+import json
 import socket
+import subprocess
+import sys
 import uuid
 
 import pytest
@@ -13,6 +16,7 @@ from django.urls import reverse
 from images.models import Image
 
 from .imaging import picture, upload
+from .test_security import ROOT, production_env
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +97,47 @@ def test_deleting_the_image_deletes_its_objects(staff_client, s3, django_capture
     with django_capture_on_commit_callbacks(execute=True):
         staff_client.post(reverse("admin:images_image_delete", args=[image.pk]), {"post": "yes"})
     assert keys(client, bucket) == []
+
+
+def storage_settings(**extra):
+    """STORAGES["default"], MEDIA_URL and the CSP's img-src as a fresh process loads them."""
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps({'default': s.STORAGES['default'], 'MEDIA_URL': s.MEDIA_URL, "
+        "'img-src': s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']}))"
+    )
+    result = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=production_env(DJANGO_SETTINGS_MODULE="config.settings", **extra),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_local_disk_is_the_default_storage():
+    loaded = storage_settings()
+    assert loaded["default"] == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    assert loaded["MEDIA_URL"] == "/media/"
+
+
+def test_a_bucket_in_the_environment_switches_to_public_unsigned_s3():
+    loaded = storage_settings(DJANGO_S3_BUCKET="career-images", DJANGO_S3_REGION="eu-west-3")
+    assert loaded["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
+    options = loaded["default"]["OPTIONS"]
+    assert (options["bucket_name"], options["region_name"]) == ("career-images", "eu-west-3")
+    assert options["querystring_auth"] is False and options["default_acl"] == "public-read"
+    assert loaded["MEDIA_URL"] == "https://career-images.s3.eu-west-3.amazonaws.com/"
+
+
+def test_a_custom_domain_serves_the_bucket_and_a_local_endpoint_is_allowed_by_the_csp():
+    cdn = storage_settings(DJANGO_S3_BUCKET="b", DJANGO_S3_CUSTOM_DOMAIN="img.example.com")
+    assert cdn["default"]["OPTIONS"]["custom_domain"] == "img.example.com"
+    assert cdn["default"]["OPTIONS"]["default_acl"] is None  # the CDN reads a private bucket
+    assert cdn["MEDIA_URL"] == "https://img.example.com/"
+    minio = storage_settings(DJANGO_S3_BUCKET="b", DJANGO_S3_ENDPOINT_URL="http://127.0.0.1:9000/")
+    assert minio["MEDIA_URL"] == "http://127.0.0.1:9000/b/"
+    assert "http://127.0.0.1:9000" in minio["img-src"]
