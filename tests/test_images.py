@@ -5,6 +5,7 @@ import io
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.storage import default_storage
+from django.template.defaultfilters import filesizeformat
 from django.test import Client
 from django.urls import reverse
 from PIL import Image as PILImage
@@ -92,17 +93,34 @@ def test_a_truncated_image_is_refused(staff_client):
     assert_refused(upload(staff_client, content[: len(content) // 2]), 400, "damaged or incomplete")
 
 
-def test_an_oversize_file_is_refused_with_413(staff_client, settings):
+def test_an_oversize_file_is_refused_with_413_while_it_is_read(staff_client, settings):
     settings.BLOG_IMAGE_MAX_BYTES = 500
     content = picture("PNG", (400, 300))
     assert len(content) > 500
-    assert_refused(upload(staff_client, content), 413, "images can be at most 500\xa0bytes")
+    # "too big", not "This file is 1.2 KB": the upload handler skipped it before it was stored.
+    assert_refused(upload(staff_client, content), 413, "This file is too big; images can be at most 500\xa0bytes")
 
 
-def test_a_decompression_bomb_is_refused(staff_client):
-    bomb = png_bomb(60_000, 60_000)
+def test_the_add_form_refuses_an_oversize_file_with_its_size(staff_client, settings):
+    settings.BLOG_IMAGE_MAX_BYTES = 500
+    content = picture("PNG", (400, 300))
+    response = staff_client.post(reverse("admin:images_image_add"), {"upload": upload_file(content), "alt": "Big"})
+    assert response.status_code == 200
+    assert f"This file is {filesizeformat(len(content))}; images can be at most 500" in response.content.decode()
+    assert not Image.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "words"),
+    [
+        (60_000, 60_000, "too many pixels; the limit is 40 megapixels"),  # past Pillow's own bomb limit
+        (10_000, 5_000, "10,000 × 5,000 pixels; the limit is 40 megapixels"),  # past ours only
+    ],
+)
+def test_a_decompression_bomb_is_refused(staff_client, width, height, words):
+    bomb = png_bomb(width, height)
     assert len(bomb) < 1_000
-    assert_refused(upload(staff_client, bomb, name="tiny.png"), 400, "megapixels")
+    assert_refused(upload(staff_client, bomb, name="tiny.png"), 400, words)
 
 
 def test_the_pixel_limit_is_a_setting(staff_client, settings):
@@ -159,11 +177,12 @@ def test_the_endpoint_needs_the_csrf_token_in_the_header(staff):
     assert response.status_code == 201
 
 
-def test_gps_and_all_exif_are_gone_and_the_orientation_is_applied(staff_client):
-    # A phone photo: stored 600 x 300 sideways, with "rotate 90° clockwise to view" (6) and GPS.
-    content = picture("JPEG", (2000, 1000), exif=gps_exif(orientation=6))
+@pytest.mark.parametrize("fmt", ["JPEG", "WEBP"])
+def test_gps_and_all_exif_are_gone_and_the_orientation_is_applied(staff_client, fmt):
+    # A phone photo: stored 2000 x 1000 sideways, with "rotate 90° clockwise to view" (6) and GPS.
+    content = picture(fmt, (2000, 1000), exif=gps_exif(orientation=6))
     assert PILImage.open(io.BytesIO(content)).getexif().get_ifd(GPS_IFD)  # the test picture has GPS
-    assert upload(staff_client, content, name="phone.jpg").status_code == 201
+    assert upload(staff_client, content, name=f"phone.{fmt.lower()}").status_code == 201
     image = Image.objects.get()
     assert (image.width, image.height) == (1000, 2000)  # turned upright
     for name in image.file_names:
