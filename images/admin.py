@@ -143,11 +143,20 @@ class ImageAdmin(admin.ModelAdmin):
     def get_urls(self):
         # csrf_exempt only so that the size-limiting handler goes in before the body is read;
         # the CSRF token is checked right after, by csrf_protect inside (Django's documented way).
-        upload = csrf_exempt(self.upload_view)
-        return [
-            path("upload/", self.admin_site.admin_view(upload), name="images_image_upload"),
-            *super().get_urls(),
-        ]
+        upload = self.admin_site.admin_view(csrf_exempt(self.upload_view))
+
+        @csrf_exempt
+        def endpoint(request):
+            # A script gets JSON, not admin_view's redirect to the login page, when the session
+            # has ended (or the user is no staff): the editor can say so and keep the text.
+            if not self.admin_site.has_permission(request):
+                return JsonResponse(
+                    {"error": "You are not logged in to the admin any more: log in again (in another tab) and retry."},
+                    status=403,
+                )
+            return upload(request)
+
+        return [path("upload/", endpoint, name="images_image_upload"), *super().get_urls()]
 
     def upload_view(self, request):
         """POST file + alt (multipart, X-CSRFToken): 201 {id, url, markdown, width, height} or {error}."""

@@ -149,11 +149,12 @@ def test_get_on_the_upload_url_is_405(staff_client):
     assert response["Allow"] == "POST"
 
 
-def test_visitors_and_readers_cannot_upload(client):
-    assert upload(client).status_code == 302  # to the admin login
+def test_visitors_and_readers_cannot_upload_and_are_told_in_json(client):
+    response = upload(client)
+    assert response.status_code == 403 and "log in again" in response.json()["error"]
     client.force_login(UserFactory(username="reader"))
     response = upload(client)
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert response.status_code == 403 and "log in again" in response.json()["error"]
     assert not Image.objects.exists()
 
 
