@@ -97,16 +97,17 @@ class PostAdmin(EditorAdminMixin, admin.ModelAdmin):
     list_filter = [PublicationFilter, "theme", "tags", ("published_at", admin.DateFieldListFilter)]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["tags"]
+    autocomplete_fields = ["tags", "cover"]
     date_hierarchy = "published_at"
     inlines = [PinnedPostInline]
     actions = ["publish", "unpublish"]
-    readonly_fields = ["state", "saved_preview", "created_at", "updated_at"]
+    readonly_fields = ["state", "saved_preview", "cover_preview", "created_at", "updated_at"]
     # The editor (blog.editor) shows the inlines after the first two fieldsets.
     fieldsets = [
         (None, {"fields": ["title", "body"], "classes": ["editor-writing"]}),
         (None, {"fields": ["theme", "tags", "summary", "slug"]}),
         ("Publishing", {"fields": ["state", "status", "published_at", "allow_comments", "author"]}),
+        ("Cover image", {"fields": ["cover", "cover_preview"], "description": "Upload images in the Images section."}),
         (
             "Preview",
             {
@@ -203,6 +204,14 @@ class PostAdmin(EditorAdminMixin, admin.ModelAdmin):
     @admin.display(description="Tags")
     def tag_list(self, post):
         return ", ".join(tag.name for tag in post.tags.all())
+
+    @admin.display(description="Current cover")
+    def cover_preview(self, post):
+        from images.admin import thumbnail
+
+        if post.cover is None:
+            return "None yet: choose one above and save."
+        return format_html('<span class="cover-preview">{}</span>', thumbnail(post.cover, width=240))
 
     @admin.action(description="Publish selected posts now (keeps a scheduled time)")
     def publish(self, request, queryset):

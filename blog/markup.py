@@ -12,11 +12,20 @@ Two profiles:
 
 Length is checked before rendering (`MarkupTooLong`), and inputs that make
 python-markdown slow (very deep nesting, long runs of `![` or `[`) are defused first.
+
+Images (post profile): an <img> src must be relative (the site's own media), under an
+absolute MEDIA_URL, or https:; an http: image would be mixed content (and the CSP blocks
+it), so it becomes a link to the picture, its alt text the link text. Every image gets
+loading="lazy" and decoding="async". `images`, a resolver the caller may pass (Post.render
+passes images.rendering.attributes_for: blog.markup itself never touches the database),
+maps src URLs to width, height, srcset and sizes for the site's own uploads; those
+attributes are added before nh3 runs, so they pass the same allowlist and URL filter.
 """
 
 import html
 import re
 import unicodedata
+from html.parser import HTMLParser
 
 import markdown
 import nh3
@@ -101,7 +110,7 @@ PROFILES = {
         },
         "attributes": {
             "a": {"href", "title", "class", "id"},
-            "img": {"src", "alt", "title", "width", "height"},
+            "img": {"src", "alt", "title", "width", "height", "srcset", "sizes", "loading", "decoding"},
             "h2": {"id"},
             "h3": {"id"},
             "h4": {"id"},
@@ -119,6 +128,8 @@ PROFILES = {
             "ol": {"start"},
         },
         "link_rel": "noopener",
+        # Below the fold, mostly: the browser fetches images as the reader scrolls to them.
+        "set_attributes": {"img": {"loading": "lazy", "decoding": "async"}},
         "max_length": None,  # settings.BLOG_POST_MAX_LENGTH
     },
     "comment": {
@@ -179,10 +190,86 @@ def _safe_url(value):
     return match.group(1).lower() in URL_SCHEMES
 
 
+def _safe_image_url(value):
+    """True for an image URL a post page may load: relative, under an absolute MEDIA_URL, or https:."""
+    normalized = unicodedata.normalize("NFKC", _INVISIBLE.sub("", html.unescape(html.unescape(value))))
+    media_url = settings.MEDIA_URL or ""
+    if _SCHEME.match(media_url) and normalized.startswith(media_url):
+        return True
+    if normalized.startswith(("//", "\\\\", "/\\", "\\/")):  # protocol-relative: another host
+        return False
+    match = _SCHEME.match(normalized)
+    if match is None:
+        return _safe_url(value)
+    return match.group(1).lower() == "https"
+
+
+def _safe_srcset(value):
+    """Every candidate URL of a srcset ("url 480w, url 960w") passes _safe_image_url."""
+    candidates = [part.split()[0] for part in value.split(",") if part.strip()]
+    return bool(candidates) and all(_safe_image_url(url) for url in candidates)
+
+
 def _attribute_filter(tag, attribute, value):
+    if tag == "img" and attribute == "src":
+        return value if _safe_image_url(value) else None
+    if tag == "img" and attribute == "srcset":
+        return value if _safe_srcset(value) else None
     if attribute in {"href", "src"} and not _safe_url(value):
         return None
     return value
+
+
+class _ImageTags(HTMLParser):
+    """Where each <img> start tag is in an HTML string: [(start, end, {attribute: value})]."""
+
+    def __init__(self, text):
+        super().__init__(convert_charrefs=True)
+        self.found = []
+        self._line_starts = [0]
+        for line in text.splitlines(keepends=True):
+            self._line_starts.append(self._line_starts[-1] + len(line))
+        self._text = text
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        if tag != "img":
+            return
+        line, column = self.getpos()
+        start = self._line_starts[line - 1] + column
+        raw = self.get_starttag_text() or ""
+        if raw and self._text.startswith(raw, start):
+            self.found.append((start, start + len(raw), {name: value or "" for name, value in attrs}))
+
+    handle_startendtag = handle_starttag
+
+
+def _rewrite_images(rendered, resolve):
+    """http: images become links; the site's own uploads (per `resolve`) get srcset and sizes.
+
+    Runs on python-markdown's output before nh3: whatever it writes is sanitized after.
+    """
+    tags = _ImageTags(rendered).found
+    if not tags:
+        return rendered
+    ours = resolve([attrs.get("src", "") for _start, _end, attrs in tags]) if resolve else {}
+    out, last = [], 0
+    for start, end, attrs in tags:
+        out.append(rendered[last:start])
+        src = attrs.get("src", "")
+        match = _SCHEME.match(_INVISIBLE.sub("", html.unescape(src)))
+        if match and match.group(1).lower() == "http" and not _safe_image_url(src):
+            out.append(f'<a href="{html.escape(src)}">{html.escape(attrs.get("alt") or src)}</a>')
+        elif src in ours:
+            kept = {name: attrs[name] for name in ("alt", "title") if name in attrs}
+            attributes = {"src": src, **kept, **{name: str(value) for name, value in ours[src].items()}}
+            out.append("<img " + " ".join(f'{name}="{html.escape(value)}"' for name, value in attributes.items()) + ">")
+        else:
+            out.append(rendered[start:end])
+        last = end
+    out.append(rendered[last:])
+    return "".join(out)
 
 
 def _keep_first_markers(match):
@@ -225,8 +312,11 @@ def _bracket_scan_cost(text):
     return cost
 
 
-def render_markdown(text, profile="post"):
+def render_markdown(text, profile="post", *, images=None):
     """Return sanitized HTML for `text` (Markdown) under `profile` ("post" or "comment").
+
+    `images` (post profile): a function from a list of <img> src URLs to {src: {"width",
+    "height", "srcset", "sizes"}} for the ones that are the site's own uploads.
 
     Raises MarkupTooLong when the text exceeds the profile's length limit and MarkupRejected
     when its structure cannot be rendered safely; both carry a message for the writer.
@@ -249,6 +339,8 @@ def render_markdown(text, profile="post"):
     if profile == "post":
         # The page title is the page's only <h1>: a "# Heading" in the body becomes an <h2>.
         rendered = _H1.sub(r"<\1h2", rendered)
+        if "<img" in rendered.lower():
+            rendered = _rewrite_images(rendered, images)
     return nh3.clean(
         rendered,
         tags=options["tags"],
@@ -256,5 +348,6 @@ def render_markdown(text, profile="post"):
         attribute_filter=_attribute_filter,
         url_schemes=set(URL_SCHEMES),
         link_rel=options["link_rel"],
+        set_tag_attribute_values=options.get("set_attributes"),
         strip_comments=True,
     )

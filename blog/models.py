@@ -94,7 +94,7 @@ class PostQuerySet(models.QuerySet):
 
     def for_lists(self):
         """What list pages show: theme and tags in a fixed number of queries, no bodies."""
-        return self.select_related("theme").prefetch_related("tags").defer("body", "body_html")
+        return self.select_related("theme", "cover").prefetch_related("tags").defer("body", "body_html")
 
 
 class Post(models.Model):
@@ -126,6 +126,15 @@ class Post(models.Model):
         help_text="A future time schedules the post: it goes live by itself then. Empty when publishing means now.",
     )
     allow_comments = models.BooleanField(default=True)
+    cover = models.ForeignKey(
+        "images.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="cover image",
+        help_text="Shown above the post, small in lists, and when the post is shared (og:image).",
+    )
     pinned = models.ManyToManyField(
         "self",
         through="PinnedPost",
@@ -174,7 +183,10 @@ class Post(models.Model):
 
     def render(self):
         """Fill the derived fields from body and summary (the only writer of body_html)."""
-        self.body_html = render_markdown(self.body, profile="post")
+        # Our uploads in the body get srcset, sizes, width and height: one query, here, at save.
+        from images.rendering import attributes_for
+
+        self.body_html = render_markdown(self.body, profile="post", images=attributes_for)
         text = strip_tags(self.body_html)
         self.word_count = len(text.split())
         self.excerpt = self.summary.strip() or Truncator(text).words(45, truncate="…")

@@ -3,6 +3,8 @@
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from images.models import Image
+
 from .cache import invalidate_pages
 from .models import PinnedPost, Post, Tag, Theme
 
@@ -19,3 +21,19 @@ def content_changed(sender, **kwargs):
 def tags_changed(sender, action, **kwargs):
     if action in {"post_add", "post_remove", "post_clear"}:
         invalidate_pages("post tags")
+
+
+@receiver(post_save, sender=Image)
+def image_changed(sender, instance, created, **kwargs):
+    """A cover's alt text is on pages (the figure, og:image:alt); a new upload is on none yet."""
+    if not created and Post.objects.filter(cover=instance).exists():
+        invalidate_pages("cover image")
+
+
+@receiver(post_delete, sender=Image)
+def image_deleted(sender, instance, **kwargs):
+    """Posts showing it lose it: covers are unset (SET_NULL, without Post signals) and bodies
+    are rendered again without the deleted renditions' srcset."""
+    for post in Post.objects.filter(body__contains=instance.file.name):
+        post.save(update_fields=["body"])
+    invalidate_pages("image deleted")

@@ -84,7 +84,11 @@ class PostDetailView(DetailView):
     response_class = FragmentResponse
 
     def get_queryset(self):
-        return Post.objects.visible_to(self.request.user).select_related("theme", "author").prefetch_related("tags")
+        return (
+            Post.objects.visible_to(self.request.user)
+            .select_related("theme", "author", "cover")
+            .prefetch_related("tags")
+        )
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()

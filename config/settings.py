@@ -20,6 +20,12 @@ Environment:
     DJANGO_STATIC_MANIFEST  "1": hashed, compressed static files from `collectstatic` (production).
     DJANGO_STATIC_ROOT      where `collectstatic` writes (default <project>/staticfiles).
     BLOG_TITLE, BLOG_DESCRIPTION, BLOG_RELEVANT_DISCUSSIONS_LIMIT, BLOG_POSTS_PER_PAGE
+    DJANGO_MEDIA_ROOT       where uploaded images are stored on local disk (default <project>/media).
+    DJANGO_MEDIA_URL        the URL they are served from (default /media/).
+    DJANGO_S3_BUCKET        store uploads in this S3(-compatible) bucket instead (django-storages), with
+    DJANGO_S3_ENDPOINT_URL, DJANGO_S3_REGION, DJANGO_S3_CUSTOM_DOMAIN and the standard
+                            AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY; see README.md, "Images".
+    BLOG_IMAGE_MAX_BYTES, BLOG_IMAGE_MAX_PIXELS  upload limits (default 10 MB, 40 megapixels).
 """
 
 import os
@@ -109,6 +115,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "csp",  # django-csp: its system checks (the header comes from its middleware)
+    "images",  # uploads, renditions, the media library (below blog: Post.cover points at it)
     "blog",
     "comments",
     "content",  # importers and demo content, above blog and comments
@@ -210,6 +217,47 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Uploaded images (the images app). Local disk by default: MEDIA_ROOT, served at MEDIA_URL by
+# Django only under DEBUG (config/urls.py); in production by nginx (an alias on MEDIA_URL) or,
+# with DJANGO_S3_BUCKET, straight from the bucket (or its CDN domain), never by the app.
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
+MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
+S3_BUCKET = os.environ.get("DJANGO_S3_BUCKET", "")
+if S3_BUCKET:
+    S3_ENDPOINT_URL = os.environ.get("DJANGO_S3_ENDPOINT_URL", "").rstrip("/")
+    S3_REGION = os.environ.get("DJANGO_S3_REGION", "")
+    S3_CUSTOM_DOMAIN = os.environ.get("DJANGO_S3_CUSTOM_DOMAIN", "")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": S3_ENDPOINT_URL or None,
+            "region_name": S3_REGION or None,
+            "custom_domain": S3_CUSTOM_DOMAIN or None,
+            # Public images: plain, stable URLs (no signature that expires in stored post HTML).
+            "querystring_auth": False,
+            # Readable by anyone unless a custom domain (a CDN with its own access to a private
+            # bucket) serves them; buckets that refuse ACLs: set DJANGO_S3_ACL to an empty string.
+            "default_acl": os.environ.get("DJANGO_S3_ACL", "" if S3_CUSTOM_DOMAIN else "public-read") or None,
+            "file_overwrite": False,  # names carry a random part; never replace another upload
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    # MEDIA_URL says where the images are, for the sanitizer's image-URL rule (blog.markup).
+    if S3_CUSTOM_DOMAIN:
+        MEDIA_URL = f"https://{S3_CUSTOM_DOMAIN}/"
+    elif S3_ENDPOINT_URL:
+        MEDIA_URL = f"{S3_ENDPOINT_URL}/{S3_BUCKET}/"
+    else:
+        MEDIA_URL = f"https://{S3_BUCKET}.s3.{S3_REGION or 'us-east-1'}.amazonaws.com/"
+if MEDIA_URL.startswith("http://"):
+    # Media from a plain-http origin (a local S3 emulator): the CSP must let pages load it.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append("/".join(MEDIA_URL.split("/", 3)[:3]))
+BLOG_IMAGE_MAX_BYTES = env_int("BLOG_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+BLOG_IMAGE_MAX_PIXELS = env_int("BLOG_IMAGE_MAX_PIXELS", 40_000_000)
+BLOG_IMAGE_WIDTHS = (480, 960, 1600)  # renditions for srcset; never wider than the original
+
 if not STATIC_MANIFEST:
     # Looked up in the source folders at each request (and STATIC_ROOT, which may not exist).
     WHITENOISE_USE_FINDERS = True

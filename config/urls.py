@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -20,6 +22,9 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("", include("blog.urls")),
 ]
+# Uploaded images from MEDIA_ROOT, under DEBUG only (static() adds nothing otherwise): production
+# serves them from nginx or the S3 bucket (README.md, "Images").
+urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns
 
 handler404 = "blog.views.page_not_found"
 handler500 = "blog.views.server_error"

@@ -22,6 +22,12 @@ def _fresh_cache(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path):
+    """Uploaded images go to a temporary MEDIA_ROOT of each test, never the project's media/ folder."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 @pytest.fixture
 def staff(db):
     return StaffFactory(username="editor")

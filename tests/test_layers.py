@@ -1,5 +1,6 @@
-"""The layers of DESIGN.md: blog/ at the bottom, comments/ above it, content/ above both.
+"""The layers of DESIGN.md: images/ and blog/ at the bottom, comments/ above, content/ above both.
 
+images/ imports none of the others (blog links to it: Post.cover, the image resolver);
 blog/ imports neither comments nor content; comments/ may import blog, never content.
 Read from the source (ast), so an import inside a function, or one that never runs in
 the tests, counts as much as one at the top of a module. Migrations are left out: they
@@ -57,6 +58,11 @@ def imports_of(app, forbidden, *, root=ROOT):
 def test_blog_imports_neither_comments_nor_content():
     found = imports_of("blog", {"comments", "content"})
     assert not found, "blog/ must not depend on comments/ or content/:\n" + "\n".join(found)
+
+
+def test_images_imports_no_other_app_of_ours():
+    found = imports_of("images", {"blog", "comments", "content"})
+    assert not found, "images/ must not depend on blog/, comments/ or content/:\n" + "\n".join(found)
 
 
 def test_comments_never_imports_content():

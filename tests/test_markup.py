@@ -87,6 +87,11 @@ def assert_inert(output, profile):
             assert name != "style", f"style attribute in {output!r}"
             permitted = allowed_attributes.get(tag, set()) | ({"rel"} if tag == "a" else set())
             assert name in permitted, f"{name}= on <{tag}> is not allowed in {profile}: {output!r}"
+            if tag == "img" and name in {"src", "srcset"}:
+                # Images load by themselves: relative (our media) or https only, every srcset candidate.
+                for url in [part.split()[0] for part in value.split(",") if part.split()] or [value]:
+                    assert url_scheme(url) in {None, "https"}, f"{name}={value!r} in {output!r}"
+                    assert not normalize_url(url).startswith("//"), f"{name}={value!r} in {output!r}"
             if name in URL_ATTRIBUTES:
                 normalized = normalize_url(value)
                 scheme = url_scheme(value)
@@ -110,7 +115,9 @@ CHECKER_MUST_REJECT = [
     pytest.param("post", '<p style="color:red">x</p>', id="style"),
     pytest.param("post", '<a href="https://ok.com/alert(1)">x</a>', id="alert-in-url"),
     pytest.param("post", '<a href="/alert(1)">x</a>', id="alert-in-relative-url"),
-    pytest.param("post", '<img srcset="https://ok.com/a.png 1x">', id="srcset-not-allowed"),
+    pytest.param("post", '<img srcset="https://ok.com/a.png 1x, javascript:void(0) 2x">', id="srcset-js-candidate"),
+    pytest.param("post", '<img src="http://ok.com/a.png">', id="http-image"),
+    pytest.param("post", '<img srcset="http://ok.com/a.png 480w">', id="http-srcset"),
     pytest.param("comment", '<img src="https://ok.com/a.png">', id="img-in-comment"),
     pytest.param("comment", "<h2>x</h2>", id="heading-in-comment"),
     pytest.param("comment", '<a href="/x" class="headerlink">x</a>', id="class-on-comment-link"),
@@ -329,10 +336,90 @@ def test_post_smart_quotes():
     assert "\u2018quoted\u2019" in output
 
 
-def test_post_keeps_https_image():
+def test_post_keeps_https_image_and_loads_it_lazily():
     output = render_markdown('![A cat](https://example.com/cat.png "Cat")', "post")
     [(tag, attrs)] = [element for element in collect(output) if element[0] == "img"]
-    assert dict(attrs) == {"alt": "A cat", "src": "https://example.com/cat.png", "title": "Cat"}
+    assert dict(attrs) == {
+        "alt": "A cat",
+        "src": "https://example.com/cat.png",
+        "title": "Cat",
+        "loading": "lazy",
+        "decoding": "async",
+    }
+
+
+def test_post_keeps_relative_image():
+    output = render_markdown("![Chart](/media/images/2026/12/chart.png)", "post")
+    [(tag, attrs)] = [element for element in collect(output) if element[0] == "img"]
+    assert dict(attrs)["src"] == "/media/images/2026/12/chart.png"
+
+
+def test_post_http_image_becomes_a_link_to_it():
+    """Mixed content (and blocked by the CSP's img-src): the reader gets a link, not a broken image."""
+    output = render_markdown("Look: ![A chart](http://example.com/chart.png)", "post")
+    assert "<img" not in output
+    assert '<a href="http://example.com/chart.png" rel="noopener">A chart</a>' in output
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "data:image/png;base64,iVBORw0KGgo=",
+        "javascript:alert(1)",
+        "//evil.example/x.png",
+        "/\\evil.example/x.png",
+        "ftp://example.com/x.png",
+    ],
+)
+def test_post_image_from_elsewhere_loses_its_src(src):
+    output = render_markdown(f'<img src="{src}" alt="x">', "post")
+    assert_inert(output, "post")
+    assert all("src" not in dict(attrs) for tag, attrs in collect(output) if tag == "img")
+
+
+def test_post_srcset_with_an_unsafe_candidate_is_dropped_whole():
+    output = render_markdown('<img src="/a.png" srcset="/a-480.png 480w, http://x.example/a.png 960w" alt="a">')
+    [(tag, attrs)] = [element for element in collect(output) if element[0] == "img"]
+    assert "srcset" not in dict(attrs)
+    assert dict(attrs)["src"] == "/a.png"
+
+
+def test_post_images_the_resolver_knows_get_srcset_sizes_width_and_height():
+    asked = []
+
+    def resolve(srcs):
+        asked.append(srcs)
+        return {"/media/images/a.png": {"width": 1200, "height": 800, "srcset": "/media/images/a-480w.png 480w, "
+                                        "/media/images/a.png 1200w", "sizes": "100vw"}}  # fmt: skip
+
+    output = render_markdown("![A [chart]](/media/images/a.png)\n\n![Other](https://ok.example/b.png)", images=resolve)
+    assert asked == [["/media/images/a.png", "https://ok.example/b.png"]]  # one call for the whole body
+    ours, other = [dict(attrs) for tag, attrs in collect(output) if tag == "img"]
+    assert ours == {
+        "src": "/media/images/a.png",
+        "alt": "A [chart]",
+        "width": "1200",
+        "height": "800",
+        "srcset": "/media/images/a-480w.png 480w, /media/images/a.png 1200w",
+        "sizes": "100vw",
+        "loading": "lazy",
+        "decoding": "async",
+    }
+    assert "srcset" not in other and other["loading"] == "lazy"
+    assert_inert(output, "post")
+
+
+def test_resolver_output_is_still_sanitized():
+    def resolve(srcs):
+        return {
+            srcs[0]: {"width": '1" onerror="alert(1)', "height": 1, "srcset": "javascript:alert(1) 1w", "sizes": "1"}
+        }
+
+    output = render_markdown("![x](/media/images/a.png)", images=resolve)
+    assert_inert(output, "post")
+    [(tag, attrs)] = [element for element in collect(output) if element[0] == "img"]
+    assert "srcset" not in dict(attrs)
+    assert "onerror" not in dict(attrs)
 
 
 def test_comment_drops_images():

@@ -185,8 +185,11 @@ def test_admin_login_page_renders_with_the_csp_header(client):
 
 @pytest.mark.django_db
 def test_admin_pages_render_under_the_csp_without_inline_code(staff_client):
+    from .imaging import stored_image
+
     tag = TagFactory()
-    post = PostFactory(tags=[tag])
+    image = stored_image()
+    post = PostFactory(tags=[tag], cover=image)
     pages = [
         "/admin/",
         "/admin/blog/post/",
@@ -195,6 +198,9 @@ def test_admin_pages_render_under_the_csp_without_inline_code(staff_client):
         "/admin/blog/tag/",
         f"/admin/blog/tag/{tag.pk}/change/",
         "/admin/comments/moderatedcomment/",
+        "/admin/images/image/",
+        "/admin/images/image/add/",
+        f"/admin/images/image/{image.pk}/change/",
     ]
     for url in pages:
         response = staff_client.get(url)
