@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import dateformat, timezone
 from django.utils.html import format_html, format_html_join
 
-from .admin_fields import TagsField, TagsWidget, save_new_tags
+from .admin_fields import PlaceholderAutocomplete, TagsField, TagsWidget, save_new_tags
 from .editor import EditorAdminMixin
 from .models import PinnedPost, Post, Tag, Theme, public_posts
 
@@ -46,6 +46,13 @@ class PinnedPostInline(admin.TabularInline):
     fields = ["target", "position"]
     verbose_name = "pinned Relevant Discussion"
     verbose_name_plural = "Relevant Discussions pinned first (drag to reorder, or number them)"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "target":
+            kwargs["widget"] = PlaceholderAutocomplete(
+                db_field, self.admin_site, using=kwargs.get("using"), placeholder="Find a post by its title"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 def when(moment):
@@ -121,7 +128,7 @@ class PostAdmin(EditorAdminMixin, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/post_form.css"]}
-        js = ["js/pins.js"]
+        js = ["js/pins.js", "js/autocomplete_labels.js"]
 
     # Columns other apps add to the post list (comments: held comments per post), so that
     # blog's admin stays this class and knows nothing of them: add_column() from their admin.
@@ -156,6 +163,13 @@ class PostAdmin(EditorAdminMixin, admin.ModelAdmin):
     @admin.display(description="Now")
     def state(self, post):
         return publication_state(post)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "cover":
+            kwargs["widget"] = PlaceholderAutocomplete(
+                db_field, self.admin_site, using=kwargs.get("using"), placeholder="No cover image"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "tags":  # existing tags, and new ones typed in the box (blog.admin_fields)

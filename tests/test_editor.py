@@ -206,8 +206,9 @@ def test_the_add_form_carries_the_editor(staff_client, django_assert_max_num_que
         assert re.search(rf'<button type="button" data-md="\w+"[^>]*>(.*?<span class="visually-hidden">)?{name}<', html)
     assert re.search(r'<textarea name="body"[^>]*class="editor-body"', html)
     assert 'data-frame-url="/admin/blog/post/preview/frame/"' in html
-    # No images app yet: no upload URL, so no image button.
-    assert "data-upload-url" not in html and 'data-md="image"' not in html
+    # Images are uploaded to the images app's endpoint, from the Image button or by dropping.
+    assert 'data-upload-url="/admin/images/image/upload/"' in html
+    assert re.search(r'<button type="button" data-md="image"[^>]*>(.*?<span class="visually-hidden">)?Image<', html)
     # Without JavaScript the old advice still shows; with it, <noscript> hides it.
     assert "<noscript>Save the post (as a draft, if you like) to see it rendered here.</noscript>" in html
 

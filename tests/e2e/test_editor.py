@@ -186,7 +186,6 @@ def test_without_javascript_the_form_saves_and_shows_the_last_save(new_context, 
 
 
 def test_an_image_dropped_on_the_body_is_uploaded_with_its_alt_text(page, site):
-    pytest.importorskip("images")  # the images app (its upload endpoint) is merged separately
     log_in(page)
     body_of(page).fill("Before\n")
     drop_png(page)
@@ -213,10 +212,11 @@ def drop_png(page, name="photo.png"):
     body_of(page).dispatch_event("drop", {"dataTransfer": data})
 
 
-def test_the_upload_contract_with_a_stand_in_endpoint(page, site, monkeypatch):
-    """The client side of the images app's contract, until that app is merged: the endpoint is a
-    stand-in answered by the browser (201 with markdown; 413 with an error), the rest is real."""
-    monkeypatch.setattr("blog.editor.image_upload_url", lambda: "/admin/images/image/upload/")
+def test_the_upload_contract_with_a_stand_in_endpoint(page, site):
+    """The editor's side of the upload contract, each answer forced by the browser (a 201 with
+    markdown; a 413 with its error, which the real endpoint gives only after 10 MB): the editor
+    inserts the one and shows the other. The real endpoint is tested in the test above and in
+    tests/test_images.py."""
     sent = []
 
     def answer(route):
