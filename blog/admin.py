@@ -9,6 +9,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from .models import PinnedPost, Post, Tag, Theme, public_posts
+from .revisions import records as revisions
+from .revisions.admin import RevisionAdminMixin
 
 
 class PinnedPostForm(forms.ModelForm):
@@ -40,7 +42,7 @@ class PostChangeList(ChangeList):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(RevisionAdminMixin, admin.ModelAdmin):
     list_display = ["title", "status_label", "theme", "tag_list", "published_at"]
     list_filter = ["status", "theme", "tags", ("published_at", admin.DateFieldListFilter)]
     search_fields = ["title", "summary", "body"]
@@ -103,9 +105,11 @@ class PostAdmin(admin.ModelAdmin):
         count = 0
         with transaction.atomic():
             for post in queryset.select_for_update().filter(status=Post.Status.DRAFT):
+                revisions.ensure_initial(post.pk)
                 post.status = Post.Status.PUBLISHED
                 post.published_at = post.published_at or timezone.now()
                 post.save(update_fields=["status", "published_at", "updated_at"])
+                revisions.record(post, request.user)
                 count += 1
         self.message_user(request, f"Published {count} post(s).", messages.SUCCESS)
 
@@ -114,8 +118,10 @@ class PostAdmin(admin.ModelAdmin):
         count = 0
         with transaction.atomic():
             for post in queryset.select_for_update().filter(status=Post.Status.PUBLISHED):
+                revisions.ensure_initial(post.pk)
                 post.status = Post.Status.DRAFT
                 post.save(update_fields=["status", "updated_at"])
+                revisions.record(post, request.user)
                 count += 1
         self.message_user(request, f"Unpublished {count} post(s).", messages.SUCCESS)
 
