@@ -162,8 +162,8 @@ class RevisionAdminMixin:
 
     def _post_for(self, request, post_id, *, change=True):
         post = get_object_or_404(Post.objects.select_related("theme"), pk=post_id)
-        allowed = self.has_change_permission(request, post) if change else self.has_view_or_change_permission(
-            request, post
+        allowed = (
+            self.has_change_permission(request, post) if change else self.has_view_or_change_permission(request, post)
         )
         if not allowed:
             raise PermissionDenied
@@ -224,8 +224,9 @@ class RevisionAdminMixin:
             from_number, to_number = to_number, from_number
         pair = {
             revision.number: revision
-            for revision in Revision.objects.filter(post=post, number__in=[n for n in [from_number, to_number] if n])
-            .select_related("who", "theme")
+            for revision in Revision.objects.filter(
+                post=post, number__in=[n for n in [from_number, to_number] if n]
+            ).select_related("who", "theme")
         }
         new, old = pair.get(to_number), pair.get(from_number) if from_number != to_number else None
         context = {

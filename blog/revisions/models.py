@@ -52,7 +52,7 @@ class Revision(models.Model):
         return f"#{self.number} of {self.post_id}"
 
     def status_label(self):
-        """"Draft", "Published" or "Scheduled for 3 Dec 2026, 09:00" (as it was when saved)."""
+        """ "Draft", "Published" or "Scheduled for 3 Dec 2026, 09:00" (as it was when saved)."""
         from django.utils import formats
 
         if self.status == "published" and self.published_at and self.published_at > self.created_at:
