@@ -156,7 +156,11 @@
     if (window.django && window.django.jQuery) {
       window.django.jQuery(form).on("change", "select", changed);
     }
-    form.addEventListener("submit", function () { stopped = true; clearTimeout(timer); forgetLocally(); });
+    function finished() { stopped = true; clearTimeout(timer); forgetLocally(); }
+    form.addEventListener("submit", finished);
+    // "Discard them" (its own form, above this one): nothing may be sent or put back after it.
+    var discard = document.querySelector(".autosave-notice form");
+    if (discard) { discard.addEventListener("submit", finished); }
     window.addEventListener("online", function () { if (dirty) { send(false); } });
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "hidden") { send(true); }
