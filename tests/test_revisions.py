@@ -293,8 +293,9 @@ def test_history_lists_the_revisions_and_shows_an_escaped_word_level_diff(staff_
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert(1)" not in html
     assert "<ins>kept</ins>" in html and "<del>gone</del>" in html
-    assert "Before the first change in the admin" in html and "editor" in html
-    assert 'action="' + restore_url(post, 2) + '"' in html
+    assert "As found" in html and "its state before the first change in the admin" in html and "editor" in html
+    assert "#2 is the newest revision" in html and restore_url(post, 2) not in html
+    assert 'action="' + restore_url(post, 1) + '"' in staff_client.get(history_url(post) + "?to=1").content.decode()
 
 
 def test_history_compares_any_two_revisions(staff_client):

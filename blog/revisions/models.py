@@ -15,7 +15,7 @@ class Revision(models.Model):
     """
 
     class Kind(models.TextChoices):
-        INITIAL = "initial", "Before the first change in the admin"
+        INITIAL = "initial", "As found"
         SAVED = "saved", "Saved"
         PUBLISHED = "published", "Published"
         UNPUBLISHED = "unpublished", "Unpublished"

@@ -37,7 +37,15 @@ def ensure_initial(post_id):
     if post_id is None or Revision.objects.filter(post_id=post_id).exists():
         return None
     stored = Post.objects.select_related("theme").get(pk=post_id)
-    return _create(stored, snapshot(stored), number=1, kind=Revision.Kind.INITIAL, who=None, when=stored.updated_at)
+    return _create(
+        stored,
+        snapshot(stored),
+        number=1,
+        kind=Revision.Kind.INITIAL,
+        who=None,
+        when=stored.updated_at,
+        note="its state before the first change in the admin",
+    )
 
 
 def record(post, user, *, kind=None, note=""):
