@@ -7,6 +7,7 @@ author ticks "Overwrite the newer version"; an autosave from such a form answers
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
@@ -141,8 +142,6 @@ class RevisionAdminMixin:
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def autosave_interval(self):
-        from django.conf import settings
-
         return getattr(settings, "BLOG_AUTOSAVE_SECONDS", 5)
 
     def save_model(self, request, obj, form, change):
