@@ -215,6 +215,27 @@ def test_saving_the_post_clears_the_autosave(staff_client):
     assert "Restored your unsaved changes" not in staff_client.get(change_url(post)).content.decode()
 
 
+def test_adding_the_post_clears_the_add_forms_autosave(staff_client, staff, theme):
+    autosave(staff_client, None, "", body="Started on the add form.")
+    autosave(staff_client, PostFactory(), 0, body="Another post's autosave stays.")
+
+    response = staff_client.post(POST_ADD, post_data(author=staff, theme=theme, base_revision="0"))
+
+    assert response.status_code == 302, form_errors(response)
+    assert list(Autosave.objects.values_list("data__body", flat=True)) == ["Another post's autosave stays."]
+    assert "Restored your unsaved changes" not in staff_client.get(POST_ADD).content.decode()
+
+
+def test_a_mangled_base_revision_counts_as_the_oldest_form(staff_client):
+    post = DraftFactory(body="Saved text.")
+    edit(staff_client, post, body="Saved in another tab.")
+
+    response = edit(staff_client, post, base="not a number", body="Mine.")
+
+    assert response.status_code == 200
+    assert "This post was saved in another tab at " in response.content.decode()
+
+
 def test_one_autosave_per_post_and_user(staff_client):
     post = PostFactory()
     autosave(staff_client, post, 0, body="First")

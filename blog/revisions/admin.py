@@ -72,7 +72,8 @@ class RevisionFormMixin:
         cleaned_data = super().clean()
         latest = self.latest_revision
         checked = latest is not None and "base_revision" in self.data and not cleaned_data.get("overwrite")
-        if checked and latest.number > (cleaned_data.get("base_revision") or 0):
+        base = cleaned_data.get("base_revision") or ""
+        if checked and latest.number > (int(base) if base.isdigit() else 0):
             self.conflict = latest
             self.add_error(
                 None,
@@ -112,7 +113,8 @@ class RevisionAdminMixin:
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         attrs = {
-            "base_revision": forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput),
+            # Text, read leniently: a hidden field's error would show nowhere on the form.
+            "base_revision": forms.CharField(required=False, widget=forms.HiddenInput),
             "overwrite": forms.BooleanField(required=False, label="Overwrite the newer version"),
             "latest_revision": records.latest(obj.pk) if obj is not None and obj.pk else None,
             "restored_autosave": records.pending_autosave(obj, request.user) if request.method == "GET" else None,
