@@ -295,7 +295,7 @@ def test_ticking_overwrite_saves_over_the_newer_version_which_stays_in_the_histo
         "Saved in another tab.",
         "My text wins.",
     ]
-    assert post.revisions.get(number=3).note == "Saved over #2 (from an older form)"
+    assert post.revisions.get(number=3).note == "Saved over #2, from an older form"
 
 
 # --- History and diff -----------------------------------------------------------------------------

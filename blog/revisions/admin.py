@@ -155,7 +155,7 @@ class RevisionAdminMixin:
         super().save_related(request, form, formsets, change)
         post = form.instance
         overwritten = form.cleaned_data.get("overwrite") and form.latest_revision
-        note = f"Saved over #{form.latest_revision.number} (from an older form)" if overwritten else ""
+        note = f"Saved over #{form.latest_revision.number}, from an older form" if overwritten else ""
         records.record(post, request.user, note=note)
         records.discard_autosave(post if change else None, request.user)
 
