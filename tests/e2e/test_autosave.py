@@ -65,3 +65,37 @@ def test_an_autosave_from_a_tab_opened_before_another_save_is_refused_in_the_sta
     assert not Autosave.objects.exists()
     post.refresh_from_db()
     assert post.body == "Saved in the other tab."
+
+
+def scoped_axe(page, axe, selectors):
+    """The serious and critical violations in our own elements only: the admin's own widgets
+    (select2, the split date/time inputs, the inline's position field, the breadcrumbs' contrast)
+    have theirs, which are Django's to fix."""
+    axe(page)  # loads axe-core into the page
+    found = page.evaluate(
+        """async (include) => (await axe.run({include: include.map(s => [s])}, {resultTypes: ['violations']}))
+            .violations.filter(v => ['serious', 'critical'].includes(v.impact))
+            .map(v => v.id + ': ' + v.help + ' -> ' + JSON.stringify(v.nodes.map(n => n.target)))""",
+        selectors,
+    )
+    return found
+
+
+def test_the_revisions_page_and_the_notice_pass_axe(page, site, axe):
+    post = site["post"]
+    change = f"/admin/blog/post/{post.pk}/change/"
+    log_in(page, change)
+    page.get_by_label("Body").fill("A first revised body.")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.get_by_text("was changed successfully")).to_be_visible()
+    page.get_by_label("Body").fill("Typed, then the tab was reloaded.")
+    expect(page.locator("#autosave-status")).to_contain_text("Draft saved", timeout=15_000)
+    page.reload()
+    expect(page.get_by_text("Restored your unsaved changes from")).to_be_visible()
+    page.get_by_label("Body").fill("Typed again.")
+    expect(page.locator("#autosave-status")).to_contain_text("Draft saved", timeout=15_000)
+    assert scoped_axe(page, axe, [".autosave-notice", "#autosave-status", ".object-tools"]) == []
+
+    page.get_by_role("link", name="Revisions (2)").click()
+    expect(page.get_by_role("heading", name="Changes from #1 to #2")).to_be_visible()
+    assert scoped_axe(page, axe, ["#content-main"]) == []
