@@ -176,12 +176,12 @@ class RevisionAdminMixin:
             return HttpResponseNotAllowed(["POST"])
         if post_id is None:
             if not self.has_add_permission(request):
-                return JsonResponse({"error": "You may not add posts."}, status=403)
+                return JsonResponse({"error": "you may not add posts"}, status=403)
             post = None
         else:
             post = get_object_or_404(Post, pk=post_id)
             if not self.has_change_permission(request, post):
-                return JsonResponse({"error": "You may not change this post."}, status=403)
+                return JsonResponse({"error": "you may not change this post"}, status=403)
         raw = request.POST.get("base_revision", "")
         base = int(raw) if raw.isdigit() else 0
         latest = records.latest(post.pk) if post is not None else None

@@ -103,8 +103,12 @@
         headers: {"Accept": "application/json", "X-Requested-With": "fetch"}
       }).then(function (response) {
         var type = response.headers.get("Content-Type") || "";
+        if (response.redirected && response.url.indexOf("/login/") !== -1) {
+          throw new Error("you are signed out (sign in again in another tab)");
+        }
         if (type.indexOf("application/json") === -1) {
-          throw new Error(response.status === 403 ? "you are signed out" : "the server answered " + response.status);
+          throw new Error(response.status === 403 ?
+            "this page is out of date (copy your text, then reload)" : "the server answered " + response.status);
         }
         return response.json().then(function (answer) {
           if (response.status === 409) {

@@ -67,6 +67,22 @@ def test_an_autosave_from_a_tab_opened_before_another_save_is_refused_in_the_sta
     assert post.body == "Saved in the other tab."
 
 
+def test_offline_the_status_says_so_and_the_text_is_sent_when_the_network_is_back(page, site):
+    post = site["post"]
+    change = f"/admin/blog/post/{post.pk}/change/"
+    log_in(page, change)
+    page.context.set_offline(True)
+
+    page.get_by_label("Body").fill("Written on a train.")
+
+    status = page.locator("#autosave-status")
+    expect(status).to_contain_text("Couldn't save: offline; your text is still here.", timeout=15_000)
+    assert not Autosave.objects.exists()
+    page.context.set_offline(False)
+    expect(status).to_contain_text("Draft saved", timeout=15_000)
+    assert Autosave.objects.get().data["body"] == "Written on a train."
+
+
 def scoped_axe(page, axe, selectors):
     """The serious and critical violations in our own elements only: the admin's own widgets
     (select2, the split date/time inputs, the inline's position field, the breadcrumbs' contrast)
