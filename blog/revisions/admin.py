@@ -59,7 +59,8 @@ class RevisionFormMixin:
 
     latest_revision = None
     restored_autosave = None
-    conflict = None
+    conflict = None  # the newer revision, when this form is refused for it
+    overwrote = None  # the newer revision, when the author chose to save over it
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,9 +72,13 @@ class RevisionFormMixin:
     def clean(self):
         cleaned_data = super().clean()
         latest = self.latest_revision
-        checked = latest is not None and "base_revision" in self.data and not cleaned_data.get("overwrite")
         base = cleaned_data.get("base_revision") or ""
-        if checked and latest.number > (int(base) if base.isdigit() else 0):
+        stale = (
+            latest is not None and "base_revision" in self.data and latest.number > (int(base) if base.isdigit() else 0)
+        )
+        if stale and cleaned_data.get("overwrite"):
+            self.overwrote = latest
+        elif stale:
             self.conflict = latest
             self.add_error(
                 None,
@@ -154,8 +159,7 @@ class RevisionAdminMixin:
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         post = form.instance
-        overwritten = form.cleaned_data.get("overwrite") and form.latest_revision
-        note = f"Saved over #{form.latest_revision.number}, from an older form" if overwritten else ""
+        note = f"Saved over #{form.overwrote.number}, from an older form" if form.overwrote else ""
         records.record(post, request.user, note=note)
         records.discard_autosave(post if change else None, request.user)
 
