@@ -10,6 +10,8 @@ from django.utils.html import format_html, format_html_join
 from .admin_fields import PlaceholderAutocomplete, TagsField, TagsWidget, save_new_tags
 from .editor import EditorAdminMixin
 from .models import PinnedPost, Post, Tag, Theme, public_posts
+from .revisions import records as revisions
+from .revisions.admin import RevisionAdminMixin
 
 
 class PinnedPostForm(forms.ModelForm):
@@ -99,7 +101,7 @@ class PostChangeList(ChangeList):
 
 
 @admin.register(Post)
-class PostAdmin(EditorAdminMixin, admin.ModelAdmin):
+class PostAdmin(RevisionAdminMixin, EditorAdminMixin, admin.ModelAdmin):
     list_display = ["title", "status_label", "theme", "tag_list", "published_at"]
     list_filter = [PublicationFilter, "theme", "tags", ("published_at", admin.DateFieldListFilter)]
     search_fields = ["title", "summary", "body"]
@@ -232,9 +234,11 @@ class PostAdmin(EditorAdminMixin, admin.ModelAdmin):
         count = 0
         with transaction.atomic():
             for post in queryset.select_for_update().filter(status=Post.Status.DRAFT):
+                revisions.ensure_initial(post.pk)
                 post.status = Post.Status.PUBLISHED
                 post.published_at = post.published_at or timezone.now()
                 post.save(update_fields=["status", "published_at", "updated_at"])
+                revisions.record(post, request.user)
                 count += 1
         self.message_user(request, f"Published {count} post(s).", messages.SUCCESS)
 
@@ -243,8 +247,10 @@ class PostAdmin(EditorAdminMixin, admin.ModelAdmin):
         count = 0
         with transaction.atomic():
             for post in queryset.select_for_update().filter(status=Post.Status.PUBLISHED):
+                revisions.ensure_initial(post.pk)
                 post.status = Post.Status.DRAFT
                 post.save(update_fields=["status", "updated_at"])
+                revisions.record(post, request.user)
                 count += 1
         self.message_user(request, f"Unpublished {count} post(s).", messages.SUCCESS)
 

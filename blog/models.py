@@ -275,3 +275,6 @@ class LegacyLink(models.Model):
 
     def __str__(self):
         return f"{self.source} {self.kind} {self.source_id}"
+
+
+from .revisions.models import Autosave, Revision  # noqa: E402, F401  (registered with the blog app)

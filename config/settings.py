@@ -347,6 +347,8 @@ BLOG_DESCRIPTION = os.environ.get(
 BLOG_POSTS_PER_PAGE = env_int("BLOG_POSTS_PER_PAGE", 10)
 BLOG_RELEVANT_DISCUSSIONS_LIMIT = env_int("BLOG_RELEVANT_DISCUSSIONS_LIMIT", 5)
 BLOG_POST_MAX_LENGTH = env_int("BLOG_POST_MAX_LENGTH", 100_000)
+# The post form sends the author's unsaved text at most this often (blog.revisions, static/js/autosave.js).
+BLOG_AUTOSAVE_SECONDS = env_int("BLOG_AUTOSAVE_SECONDS", 5)
 
 # One line per event on stdout: time, level, logger, message; an exception as
 # "ExcType: message @ file:line" and django.request's status (config/resilience.py).

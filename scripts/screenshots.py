@@ -7,6 +7,7 @@ Loads the demo (`manage.py seed_demo`) into a temporary SQLite database, serves 
     docs/screenshots/post-desktop.png      a post with its comment thread, 1280 px wide
     docs/screenshots/post-phone.png        the same post on a 390 px wide phone
     docs/screenshots/moderation-queue.png  the admin's moderation queue, as the demo author
+    docs/screenshots/revisions-desktop.png a post's revisions after two edits in the admin
 
 Needs Chromium at /usr/bin/chromium (`apt-get install chromium`) and Playwright
 (requirements-dev.txt). Nothing outside docs/screenshots/ and a temporary folder is touched.
@@ -83,7 +84,20 @@ def shoot(base):
         admin.get_by_role("button", name="Log in").click()
         admin.wait_for_selector("#result_list")
         admin.screenshot(path=OUT / "moderation-queue.png")
+        shoot_revisions(admin)
         browser.close()
+
+
+def shoot_revisions(admin):
+    """Two edits of a demo post through its change form, then its revisions page."""
+    admin.goto("/admin/blog/post/1/change/")  # the demo's first post
+    body = admin.locator("#id_body")
+    for old, new in [("\n\n", "\n\nA sentence added in the first edit.\n\n"), ("first edit", "second edit")]:
+        body.fill(body.input_value().replace(old, new, 1))
+        admin.locator("input[name=_continue]").click()
+        admin.wait_for_selector(".messagelist .success")
+    admin.get_by_role("link", name="Revisions (3)").click()
+    admin.screenshot(path=OUT / "revisions-desktop.png", full_page=True)
 
 
 def main():
