@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from . import admin_desk  # noqa: F401 - registers AuthorProfileAdmin and PageAdmin
 from .models import PinnedPost, Post, Tag, Theme, public_posts
 
 

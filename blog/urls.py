@@ -42,6 +42,7 @@ urlpatterns = [
     path("archive/<yyyy:year>/", views.PostYearArchiveView.as_view(), name="archive_year"),
     path("archive/<yyyy:year>/<mm:month>/", views.PostMonthArchiveView.as_view(), name="archive_month"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("authors/<str:username>/", views.AuthorDetailView.as_view(), name="author_detail"),
     path("feed/", feeds.LatestPostsFeed(), name="feed"),
     path("feed/atom/", feeds.LatestPostsAtomFeed(), name="atom_feed"),
     # Old addresses of imported posts (blog.legacy): 301 to the new pages.
@@ -49,4 +50,7 @@ urlpatterns = [
     path("search/label/<path:name>", legacy.blogger_label, name="legacy_blogger_label"),
     path("feeds/posts/default", legacy.blogger_feed, name="legacy_blogger_feed"),
     path("<yyyy:year>/<mm:month>/<int:day>/<slug:slug>/", legacy.wordpress_post, name="legacy_wordpress_post"),
+    # Standalone pages (About, Contact): last, so that no page can shadow a route above;
+    # their slugs are checked against the routes' first segments (blog.models.validate_page_slug).
+    path("<slug:slug>/", views.PageDetailView.as_view(), name="page_detail"),
 ]

@@ -5,7 +5,15 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from ..models import author_name as _author_name
+
 register = template.Library()
+
+
+@register.filter
+def author_name(user):
+    """The byline's name for `user` (blog.models.author_name: no query when the profile is joined)."""
+    return _author_name(user)
 
 
 @register.filter(needs_autoescape=False)
