@@ -45,8 +45,8 @@ class AuthorsDeskSite(admin.AdminSite):
         return f"{settings.BLOG_TITLE} — Author's desk"
 
     @property
-    def site_title(self):
-        return f"{settings.BLOG_TITLE} — Author's desk"
+    def site_title(self):  # the end of every admin page's <title>: "Posts | Career Conversations"
+        return settings.BLOG_TITLE
 
     def get_app_list(self, request, app_label=None):
         app_list = super().get_app_list(request, app_label)
