@@ -56,6 +56,17 @@ class AuthorProfileAdmin(admin.ModelAdmin):
         fields = super().get_readonly_fields(request, obj)
         return fields if self.sees_everyone(request) and obj is None else [*fields, "user"]
 
+    def get_fieldsets(self, request, obj=None):
+        if self.sees_everyone(request):
+            return super().get_fieldsets(request, obj)
+        # Her own profile: whose it is goes without saying (and the user admin is not hers).
+        return [(None, {"fields": ["display_name", "bio"]}), *self.fieldsets[1:]]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if not self.sees_everyone(request):
+            extra_context = {"title": "Your profile", "subtitle": None, **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def changelist_view(self, request, extra_context=None):
         if self.sees_everyone(request):
             return super().changelist_view(request, extra_context)
