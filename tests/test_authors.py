@@ -101,6 +101,8 @@ def test_the_author_page_runs_a_constant_number_of_queries(client, dana, theme, 
 
 def test_unknown_users_and_accounts_that_do_not_write_have_no_page(client, dana):
     assert client.get("/authors/nobody/").status_code == 404
+    assert client.get("/authors/da%00na/").status_code == 404  # no query with a NUL (PostgreSQL refuses it)
+    assert client.get("/authors/%3Cscript%3E/").status_code == 404
     WriterFactory(username="moderator")  # staff who moderates, never published
     assert client.get("/authors/moderator/").status_code == 404
     DraftFactory(author=dana)  # a draft alone does not make an author page

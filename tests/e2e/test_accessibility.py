@@ -53,7 +53,8 @@ def test_author_and_standalone_pages(page, axe, site, scheme, width):
         title="About",
         slug="about",
         in_menu=True,
-        body="A blog about finding work.\n\n## Comments\n\n- moderated\n- kind\n\n| Day | Topic |\n|---|---|\n| Mon | CVs |",
+        body="A blog about finding work.\n\n## Comments\n\n- moderated\n- kind\n\n"
+        "| Day | Topic |\n|---|---|\n| Mon | CVs |",
     )
     check(page, axe, "/authors/author/", scheme, visible="Ten years a")
     check(page, axe, "/about/", scheme, visible="A blog about finding work.")
