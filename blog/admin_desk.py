@@ -22,8 +22,13 @@ def _rendered(html, empty):
     return format_html('<div class="post-preview">{}</div>', mark_safe(html))  # noqa: S308
 
 
+class DeskMedia:
+    css = {"all": ["css/admin.css"]}  # the preview's styles
+
+
 @admin.register(AuthorProfile)
 class AuthorProfileAdmin(admin.ModelAdmin):
+    Media = DeskMedia
     list_display = ["__str__", "user", "display_name", "updated_at"]
     search_fields = ["display_name", "user__username", "user__first_name", "user__last_name"]
     list_select_related = ["user"]
@@ -93,6 +98,7 @@ class AuthorProfileAdmin(admin.ModelAdmin):
 
 @admin.register(Page)
 class PageAdmin(admin.ModelAdmin):
+    Media = DeskMedia
     list_display = ["title", "slug", "status", "in_menu", "menu_order", "updated_at", "view_link"]
     list_display_links = ["title"]
     list_editable = ["in_menu", "menu_order"]

@@ -276,10 +276,13 @@ def author_name(user):
     Reads `user.author_profile` only when it is cached (select_related or prefetched), so a
     list of bylines never costs a query per post.
     """
-    profile = user._state.fields_cache.get("author_profile") if user is not None else None
-    if profile is not None and profile.display_name:
-        return profile.display_name
-    return (user.get_full_name() or user.get_username()) if user is not None else ""
+    if user is None:
+        return ""
+    if type(user).author_profile.is_cached(user):  # joined (or known to be missing): no query
+        profile = getattr(user, "author_profile", None)
+        if profile is not None and profile.display_name:
+            return profile.display_name
+    return user.get_full_name() or user.get_username()
 
 
 class AuthorProfile(models.Model):
