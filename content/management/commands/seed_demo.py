@@ -58,7 +58,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             parsed = demo.parse()
-            site = demo.parse_site()
+            extras = demo.parse_site()
         except ImportFailed as error:
             raise CommandError(str(error)) from None
         with transaction.atomic():
@@ -69,7 +69,7 @@ class Command(BaseCommand):
                 raise CommandError(str(error)) from None
             if summary.notes:  # a demo post refused (too long, say): a mistake in content/demo/
                 raise CommandError("; ".join(f"{kind[:-1]} {label}: {reason}" for kind, label, reason in summary.notes))
-            self.seed_site(site, author, summary)
+            self.seed_extras(extras, author, summary)
         summary.count("users", "created" if created else "unchanged")
 
         for kind in KINDS:
@@ -83,14 +83,14 @@ class Command(BaseCommand):
             )
         )
 
-    def seed_site(self, site, author, summary):
+    def seed_extras(self, extras, author, summary):
         """The author's profile and the standalone pages, saved only where they differ from the files."""
         profile, created = AuthorProfile.objects.get_or_create(
-            user=author, defaults={"display_name": site.display_name, "bio": site.bio}
+            user=author, defaults={"display_name": extras.display_name, "bio": extras.bio}
         )
-        changed = not created and _sync(profile, {"display_name": site.display_name, "bio": site.bio})
+        changed = not created and _sync(profile, {"display_name": extras.display_name, "bio": extras.bio})
         summary.count("profiles", "created" if created else "updated" if changed else "unchanged")
-        for data in site.pages:
+        for data in extras.pages:
             values = {
                 "title": data.title,
                 "body": data.body,
