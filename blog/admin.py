@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import dateformat, timezone
 from django.utils.html import format_html, format_html_join
 
+from . import admin_desk  # noqa: F401 - registers AuthorProfileAdmin and PageAdmin
 from .admin_fields import PlaceholderAutocomplete, TagsField, TagsWidget, save_new_tags
 from .editor import EditorAdminMixin
 from .models import PinnedPost, Post, Tag, Theme, public_posts

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from .models import Post, Tag, Theme
+from .models import Post, Tag, Theme, author_name
 
 FEED_LENGTH = 20
 
@@ -27,7 +27,7 @@ class LatestPostsFeed(Feed):
         return reverse("blog:feed")
 
     def base_items(self):
-        return Post.objects.published().select_related("theme", "author").prefetch_related("tags")
+        return Post.objects.published().select_related("theme", "author__author_profile").prefetch_related("tags")
 
     def items(self, obj=None):
         return self.base_items()[:FEED_LENGTH]
@@ -42,7 +42,7 @@ class LatestPostsFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item):
-        return item.author.get_full_name() or item.author.get_username()
+        return author_name(item.author)
 
     def item_categories(self, item):
         return [item.theme.name, *[tag.name for tag in item.tags.all()]]

@@ -1,4 +1,5 @@
 import math
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -93,8 +94,13 @@ class PostQuerySet(models.QuerySet):
         return self.published()
 
     def for_lists(self):
-        """What list pages show: theme and tags in a fixed number of queries, no bodies."""
-        return self.select_related("theme", "cover").prefetch_related("tags").defer("body", "body_html")
+        """What list pages show: theme, cover, author (for the byline) and tags in a fixed number of
+        queries, no bodies."""
+        return (
+            self.select_related("theme", "cover", "author__author_profile")
+            .prefetch_related("tags")
+            .defer("body", "body_html", "author__author_profile__bio", "author__author_profile__bio_html")
+        )
 
 
 class Post(models.Model):
@@ -275,6 +281,166 @@ class LegacyLink(models.Model):
 
     def __str__(self):
         return f"{self.source} {self.kind} {self.source_id}"
+
+
+def author_name(user):
+    """How a byline names `user`: the profile's display name, else the full name, else the username.
+
+    Reads `user.author_profile` only when it is cached (select_related or prefetched), so a
+    list of bylines never costs a query per post.
+    """
+    if user is None:
+        return ""
+    if type(user).author_profile.is_cached(user):  # joined (or known to be missing): no query
+        profile = getattr(user, "author_profile", None)
+        if profile is not None and profile.display_name:
+            return profile.display_name
+    return user.get_full_name() or user.get_username()
+
+
+class AuthorProfile(models.Model):
+    """What the author page says about a writer (/authors/<username>/): a name and a bio.
+
+    Each writer edits her own in the admin ("Your profile"), without superuser rights.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="author_profile")
+    display_name = models.CharField(
+        max_length=100, blank=True, help_text="The name on bylines and the author page. Empty: your full name."
+    )
+    bio = models.TextField(blank=True, help_text="Markdown. Shown on your author page, above your posts.")
+    bio_html = models.TextField(blank=True, editable=False, help_text="Rendered from the bio on save.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "author profile"
+
+    def __str__(self):
+        return author_name(self.user)
+
+    def save(self, *args, **kwargs):
+        self.bio_html = render_markdown(self.bio, profile="post")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "bio" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "bio_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("blog:author_detail", args=[self.user.get_username()])
+
+    def clean(self):
+        try:
+            render_markdown(self.bio, profile="post")
+        except (MarkupTooLong, MarkupRejected) as error:
+            raise ValidationError({"bio": str(error)}) from None
+
+
+def reserved_path_segments():
+    """The first path segments the site's own routes use ("admin", "tags", "sitemap.xml", ...).
+
+    Read from the URLconf, so a route added later is reserved too, plus the static and
+    media prefixes. A page whose slug is one of these would be shadowed (or would shadow).
+    """
+    from django.urls import URLResolver, get_resolver
+
+    segments = {"static", "media"}
+
+    def walk(patterns):
+        for pattern in patterns:
+            text = str(pattern.pattern).lstrip("^")
+            first = re.split(r"[/<\\(\[$]", text, maxsplit=1)[0]
+            if first:
+                segments.add(first.lower())
+            elif not text and isinstance(pattern, URLResolver):  # include("blog.urls") at the root
+                walk(pattern.url_patterns)
+
+    walk(get_resolver().url_patterns)
+    for prefix in (settings.STATIC_URL, settings.MEDIA_URL):
+        if prefix and "://" not in prefix:
+            segments.add(prefix.strip("/").split("/")[0].lower())
+    return segments
+
+
+def validate_page_slug(value):
+    if value.lower() in reserved_path_segments():
+        raise ValidationError(
+            "“/%(slug)s/” is an address the blog itself uses; choose another slug for this page.",
+            code="reserved",
+            params={"slug": value},
+        )
+
+
+class PageQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Page.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Everything for staff (drafts are previewed at their URL); published pages otherwise."""
+        if user.is_authenticated and user.is_staff:
+            return self
+        return self.published()
+
+    def in_menu(self):
+        return self.published().filter(in_menu=True).order_by("menu_order", "title", "pk")
+
+
+class Page(models.Model):
+    """A standalone page (About, Contact) at /<slug>/, outside the stream of posts."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        validators=[validate_page_slug],
+        help_text="The page's address: /slug/. Filled from the title.",
+    )
+    body = models.TextField(help_text="Markdown. Headings start at ## (the title is the page's heading).")
+    body_html = models.TextField(blank=True, editable=False, help_text="Rendered from the body on save.")
+    excerpt = models.TextField(blank=True, editable=False, help_text="The body's first words: the description.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    in_menu = models.BooleanField(default=False, help_text="Listed in the menu on every page (when published).")
+    menu_order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first in the menu.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["menu_order", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.title, max_length=100)
+        self.render()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html", "excerpt"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("blog:page_detail", args=[self.slug])
+
+    def clean(self):
+        try:
+            render_markdown(self.body, profile="post")
+        except (MarkupTooLong, MarkupRejected) as error:
+            raise ValidationError({"body": str(error)}) from None
+
+    def render(self):
+        """Fill body_html and excerpt from the body (the only writer of body_html)."""
+        self.body_html = render_markdown(self.body, profile="post")
+        self.excerpt = Truncator(strip_tags(self.body_html)).words(30, truncate="…")
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.PUBLISHED
 
 
 from .revisions.models import Autosave, Revision  # noqa: E402, F401  (registered with the blog app)

@@ -6,13 +6,15 @@ from django.dispatch import receiver
 from images.models import Image
 
 from .cache import invalidate_pages
-from .models import PinnedPost, Post, Tag, Theme
+from .models import AuthorProfile, Page, PinnedPost, Post, Tag, Theme
 
 
 @receiver([post_save, post_delete], sender=Post)
 @receiver([post_save, post_delete], sender=Tag)
 @receiver([post_save, post_delete], sender=Theme)
 @receiver([post_save, post_delete], sender=PinnedPost)
+@receiver([post_save, post_delete], sender=Page)  # its page, and the menu on every page
+@receiver([post_save, post_delete], sender=AuthorProfile)  # bylines and the author page
 def content_changed(sender, **kwargs):
     invalidate_pages(sender.__name__.lower())
 

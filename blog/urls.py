@@ -23,7 +23,21 @@ class TwoDigitMonth:
         return f"{int(value):02d}"
 
 
+class Username:
+    """Any username without a slash (a byline must always find its URL), but no NUL: PostgreSQL
+    refuses one in a query, and /authors/%00/ must be a 404 like any unknown name."""
+
+    regex = r"[^/\x00]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
 register_converter(FourDigitYear, "yyyy")
+register_converter(Username, "username")
 register_converter(TwoDigitMonth, "mm")
 
 app_name = "blog"
@@ -42,6 +56,7 @@ urlpatterns = [
     path("archive/<yyyy:year>/", views.PostYearArchiveView.as_view(), name="archive_year"),
     path("archive/<yyyy:year>/<mm:month>/", views.PostMonthArchiveView.as_view(), name="archive_month"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("authors/<username:username>/", views.AuthorDetailView.as_view(), name="author_detail"),
     path("feed/", feeds.LatestPostsFeed(), name="feed"),
     path("feed/atom/", feeds.LatestPostsAtomFeed(), name="atom_feed"),
     # Old addresses of imported posts (blog.legacy): 301 to the new pages.
@@ -49,4 +64,7 @@ urlpatterns = [
     path("search/label/<path:name>", legacy.blogger_label, name="legacy_blogger_label"),
     path("feeds/posts/default", legacy.blogger_feed, name="legacy_blogger_feed"),
     path("<yyyy:year>/<mm:month>/<int:day>/<slug:slug>/", legacy.wordpress_post, name="legacy_wordpress_post"),
+    # Standalone pages (About, Contact): last, so that no page can shadow a route above;
+    # their slugs are checked against the routes' first segments (blog.models.validate_page_slug).
+    path("<slug:slug>/", views.PageDetailView.as_view(), name="page_detail"),
 ]

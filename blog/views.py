@@ -1,17 +1,18 @@
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, MonthArchiveView, TemplateView, YearArchiveView
 
 from . import selectors
-from .models import Post, Tag, Theme
+from .models import Page, Post, Tag, Theme
 from .pagination import CappedCountPaginator, NoCountPaginator
 
 
@@ -86,7 +87,7 @@ class PostDetailView(DetailView):
     def get_queryset(self):
         return (
             Post.objects.visible_to(self.request.user)
-            .select_related("theme", "author", "cover")
+            .select_related("theme", "cover", "author__author_profile")
             .prefetch_related("tags")
         )
 
@@ -95,9 +96,12 @@ class PostDetailView(DetailView):
         canonical = self.object.get_absolute_url()
         if request.path != canonical:
             return HttpResponseRedirect(canonical, status=301 if self.object.is_public else 302)
-        response = self.render_to_response(self.get_context_data(object=self.object))
+        can_edit = can_edit_posts(request.user)
+        response = self.render_to_response(self.get_context_data(object=self.object, can_edit=can_edit))
         if not self.object.is_public:
             add_never_cache_headers(response)
+        elif can_edit:  # the "Edit post" link: this copy is for this writer, never for a shared cache
+            patch_cache_control(response, private=True)
         return response
 
     def get_context_data(self, **kwargs):
@@ -112,6 +116,57 @@ class PostDetailView(DetailView):
             fragments=Fragments(),  # the comment thread goes in last (comments.templatetags)
         )
         return context
+
+
+def can_edit_posts(user):
+    """Whether the page shows `user` a link to the post's admin change form."""
+    return user.is_authenticated and user.is_staff and user.has_perm("blog.change_post")
+
+
+class AuthorDetailView(PublicPostsMixin, ListView):
+    """An author's page at /authors/<username>/: her name, bio and public posts, newest first.
+
+    Only for people who write here: 404 for an unknown user and for an account with neither
+    a public post nor a bio (staff who only moderate stay unlisted).
+    """
+
+    template_name = "blog/author_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        users = get_user_model().objects.select_related("author_profile")
+        self.author = get_object_or_404(users, **{get_user_model().USERNAME_FIELD: kwargs["username"]})
+        self.profile = getattr(self.author, "author_profile", None)
+        if (
+            not (self.profile and self.profile.bio_html)
+            and not super().get_queryset().filter(author=self.author).exists()
+        ):
+            raise Http404("No such author.")
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().filter(author=self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, profile=self.profile, **kwargs)
+
+
+class PageDetailView(DetailView):
+    """A standalone page at /<slug>/. Staff also see drafts (never cached), as with posts."""
+
+    context_object_name = "page"
+    template_name = "blog/page_detail.html"
+
+    def get_queryset(self):
+        return Page.objects.visible_to(self.request.user)
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if not self.object.is_public:
+            add_never_cache_headers(response)
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(is_preview=not self.object.is_public, **kwargs)
 
 
 class ThemeListView(ListView):

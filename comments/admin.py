@@ -634,20 +634,35 @@ def thread_around(comment):
     return [item(c) for c in chain] + [item(by_pk.get(comment.pk, comment), current=True)] + [item(c) for c in below]
 
 
-def with_held_counts(posts):
-    """Posts annotated with `held`: their held comments, in one subquery."""
-    held = (
+def _count_in_state(state):
+    """A subquery: the number of the outer post's comments in `state`."""
+    return Subquery(
         Moderation.objects.filter(
-            state=State.HELD,
+            state=state,
             comment__content_type=ContentType.objects.get_for_model(Post),
             comment__object_pk=Cast(OuterRef("pk"), output_field=XtdComment._meta.get_field("object_pk")),
         )
         .order_by()
         .values("state")
         .annotate(n=Count("pk"))
-        .values("n")
+        .values("n"),
+        output_field=IntegerField(),
     )
-    return posts.annotate(held=Subquery(held, output_field=IntegerField()))
+
+
+def with_published_counts(posts):
+    """Posts annotated with `published_comments`: their published comments, in one subquery."""
+    return posts.annotate(published_comments=_count_in_state(State.PUBLISHED))
+
+
+def with_held_counts(posts):
+    """Posts annotated with `held`: their held comments, in one subquery."""
+    return posts.annotate(held=_count_in_state(State.HELD))
+
+
+@admin.display(description="Comments", ordering="published_comments")
+def published_comments(post):
+    return post.published_comments or 0
 
 
 @admin.display(description="Held comments", ordering="held")
@@ -655,6 +670,7 @@ def held_comments(post):
     return post.held or 0
 
 
+PostAdmin.add_column(published_comments, annotate=with_published_counts)
 PostAdmin.add_column(held_comments, annotate=with_held_counts)
 
 # Every change of state goes through comments.moderation: xtd's and django_comments' own

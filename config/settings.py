@@ -100,7 +100,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "blog.admin_site.BlogAdminConfig",  # django.contrib.admin as the author's desk (blog/admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from blog.models import PinnedPost, Post, Tag, Theme
+from blog.models import AuthorProfile, Page, PinnedPost, Post, Tag, Theme
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -21,6 +21,44 @@ class UserFactory(factory.django.DjangoModelFactory):
 class StaffFactory(UserFactory):
     is_staff = True
     is_superuser = True
+
+
+class WriterFactory(UserFactory):
+    """Staff, not a superuser: may write and moderate (every blog and comments permission but
+    those over other people's author profiles), as a site's owner would set a writer up."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def writing_permissions(self, create, extracted, **kwargs):
+        if create:
+            from django.contrib.auth.models import Permission
+
+            self.user_permissions.set(
+                Permission.objects.filter(content_type__app_label__in=["blog", "comments"]).exclude(
+                    content_type__model="authorprofile"
+                )
+            )
+
+
+class AuthorProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AuthorProfile
+
+    user = factory.SubFactory(UserFactory)
+    bio = "I write about **careers**."
+
+
+class PageFactory(factory.django.DjangoModelFactory):
+    """A published page, not in the menu."""
+
+    class Meta:
+        model = Page
+
+    title = factory.Sequence(lambda n: f"Page {n}")
+    slug = factory.Sequence(lambda n: f"page-{n}")
+    body = "Some words about **this blog**.\n\n## More\n\nAnd more."
+    status = Page.Status.PUBLISHED
 
 
 class ThemeFactory(factory.django.DjangoModelFactory):

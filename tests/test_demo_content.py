@@ -319,6 +319,29 @@ def test_seed_demo_writes_nothing_when_the_index_is_broken(demo_copy, monkeypatc
     assert "created" not in out.getvalue()
 
 
+def _page_entry(*, slug="broken-page", body="pages/about.md", status="published", extra=""):
+    return f'\n[[pages]]\nslug = "{slug}"\ntitle = "A broken page"\nbody = "{body}"\nstatus = "{status}"\n{extra}'
+
+
+@pytest.mark.parametrize(
+    ("appended", "fragment"),
+    [
+        (_page_entry(body="pages/no-such-page.md"), "cannot read its body pages/no-such-page.md"),
+        (_page_entry(status="live"), "status is one of draft, published, not 'live'"),
+        (_page_entry(slug="about"), "'about' appears twice"),
+        (_page_entry(extra="menu_order = -1\n"), "menu_order is a whole number"),
+        (_page_entry(extra="in_menu = 1\n"), "in_menu is true or false"),
+    ],
+    ids=["missing-body", "unknown-status", "duplicated-slug", "negative-menu-order", "in-menu-not-bool"],
+)
+def test_a_broken_page_entry_is_refused_naming_it(demo_copy, appended, fragment):
+    assert demo.parse_site(demo_copy).pages  # the copy parses before the breakage
+    _break(demo_copy, appended)
+    with pytest.raises(ImportFailed) as failure:
+        demo.parse_site(demo_copy)
+    assert "index.toml: pages entry 2" in str(failure.value) and fragment in str(failure.value)
+
+
 # --- 3. Adopting a database seeded before the demo kept links -----------------------------------
 
 

@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
-from blog.models import PinnedPost, Post, Tag, Theme
+from blog.models import AuthorProfile, Page, PinnedPost, Post, Tag, Theme
 from comments import moderation, rules
 from comments.models import Moderation, Reason, State
 from content.importers import demo
@@ -39,6 +39,8 @@ def counts():
         "users": get_user_model().objects.count(),
         "comments": XtdComment.norel_objects.count(),
         "moderation": Moderation.objects.count(),
+        "pages": Page.objects.count(),
+        "profiles": AuthorProfile.objects.count(),
     }
 
 
@@ -82,6 +84,19 @@ def test_running_twice_changes_nothing():
     assert dict(Post.objects.values_list("slug", "updated_at")) == stamps
     assert " 0 created, 0 updated" in output
     assert "1 created" not in output
+
+
+def test_seeds_an_about_page_in_the_menu_and_the_authors_bio(client):
+    seed()
+    about = client.get("/about/").content.decode()
+    assert "<h1>About</h1>" in about and "Comments are moderated." in about
+    assert '<a href="/about/" aria-current="page">About</a>' in about
+    assert '<a href="/about/">About</a>' in client.get("/").content.decode()
+    author = client.get(f"/authors/{DEMO_USERNAME}/").content.decode()
+    assert "Dana Reyes" in author and "ten years as a recruiter" in author
+    stamps = dict(Page.objects.values_list("slug", "updated_at"))
+    seed()
+    assert dict(Page.objects.values_list("slug", "updated_at")) == stamps
 
 
 def test_rerun_restores_an_edited_post_and_keeps_the_authors_password():

@@ -7,7 +7,15 @@ from django.utils.text import Truncator
 
 from blog import site
 
+from ..models import author_name as _author_name
+
 register = template.Library()
+
+
+@register.filter
+def author_name(user):
+    """The byline's name for `user` (blog.models.author_name: no query when the profile is joined)."""
+    return _author_name(user)
 
 
 @register.filter(needs_autoescape=False)

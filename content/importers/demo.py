@@ -13,9 +13,10 @@ Posts and comments are keyed on their slug and `key` (blog.models.LegacyLink, so
 
 import datetime
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
-from blog.models import Post
+from blog.models import Page, Post
 from comments.models import Reason, State
 
 from .common import CommentData, ImportFailed, Parsed, PostData, TagData, ThemeData
@@ -25,7 +26,10 @@ INDEX = DEMO_DIR / "index.toml"
 AUTHOR = "demo:author"  # the demo author's identity: on every post, and on comments with `author = true`
 
 
-def parse(path=INDEX):
+SECTIONS = {"themes", "tags", "posts", "pins", "comments", "author", "pages"}
+
+
+def _load(path):
     path = Path(path)
     try:
         with open(path, "rb") as handle:
@@ -34,8 +38,60 @@ def parse(path=INDEX):
         raise ImportFailed(f"{path}: cannot read the file ({error.strerror}).") from None
     except tomllib.TOMLDecodeError as error:
         raise ImportFailed(f"{path}: not valid TOML ({error}).") from None
+    _keys(index, path.name, optional=SECTIONS)
+    return path, index
+
+
+@dataclass(frozen=True)
+class PageData:
+    slug: str
+    title: str
+    body: str
+    status: str
+    in_menu: bool
+    menu_order: int
+
+
+@dataclass(frozen=True)
+class SiteData:
+    """The demo author's profile and the standalone pages: [author] and [[pages]] of the index."""
+
+    display_name: str
+    bio: str
+    pages: list
+
+
+def parse_site(path=INDEX):
+    path, index = _load(path)
     name = path.name
-    _keys(index, name, optional={"themes", "tags", "posts", "pins", "comments"})
+    author = index.get("author", {})
+    if not isinstance(author, dict):
+        raise ImportFailed(f"{name}: [author] must be a table.")
+    _keys(author, f"{name}: [author]", optional={"display_name", "bio"})
+    bio = _body(path.parent, _text(author, "bio", f"{name}: [author]"), f"{name}: [author]") if "bio" in author else ""
+    pages, slugs = [], set()
+    for label, entry in _entries(index, "pages", name):
+        _keys(entry, label, required={"slug", "title", "body", "status"}, optional={"in_menu", "menu_order"})
+        slug = _text(entry, "slug", label)
+        label = f"{label} ({slug})"
+        _unique(slugs, slug, label)
+        slugs.add(slug)
+        status = _text(entry, "status", label)
+        if status not in Page.Status.values:
+            raise ImportFailed(f"{label}: status is one of {', '.join(Page.Status.values)}, not {status!r}.")
+        in_menu, menu_order = entry.get("in_menu", False), entry.get("menu_order", 0)
+        if not isinstance(in_menu, bool):
+            raise ImportFailed(f"{label}: in_menu is true or false.")
+        if not isinstance(menu_order, int) or isinstance(menu_order, bool) or not 0 <= menu_order <= 32767:
+            raise ImportFailed(f"{label}: menu_order is a whole number from 0 to 32767.")
+        body = _body(path.parent, _text(entry, "body", label), label)
+        pages.append(PageData(slug, _text(entry, "title", label), body, status, in_menu, menu_order))
+    return SiteData(display_name=_text(author, "display_name", name, blank=True), bio=bio, pages=pages)
+
+
+def parse(path=INDEX):
+    path, index = _load(path)
+    name = path.name
 
     themes = {}
     for label, entry in _entries(index, "themes", name):

@@ -3,6 +3,7 @@ desktop and a phone."""
 
 import pytest
 
+from ..factories import AuthorProfileFactory, PageFactory
 from .support import expect, seed_comment
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -39,6 +40,24 @@ def test_reading_pages(page, axe, thread, scheme):
     check(page, axe, post.get_absolute_url(), scheme, visible="I asked about their plans.")
     check(page, axe, "/tags/networking/", scheme, visible="Coffee with strangers")
     check(page, axe, "/search/?q=doors", scheme, visible="1 post found")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_author_and_standalone_pages(page, axe, site, scheme, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    AuthorProfileFactory(
+        user=site["author"], bio="Ten years a **recruiter**; now I write about [networking](/tags/networking/)."
+    )
+    PageFactory(
+        title="About",
+        slug="about",
+        in_menu=True,
+        body="A blog about finding work.\n\n## Comments\n\n- moderated\n- kind\n\n"
+        "| Day | Topic |\n|---|---|\n| Mon | CVs |",
+    )
+    check(page, axe, "/authors/author/", scheme, visible="Ten years a")
+    check(page, axe, "/about/", scheme, visible="A blog about finding work.")
 
 
 @pytest.mark.parametrize("width", [1280, 390])

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from ..factories import AuthorProfileFactory, PageFactory
 from .support import seed_comment
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -49,7 +50,13 @@ def vnu():
 def test_pages_are_valid_html(page, site, vnu, tmp_path):
     post, answer = site["post"], site["answer"]
     seed_comment(post, parent=answer, name="Sam Reader", email="sam@example.com", text="I asked about *their* plans.")
+    AuthorProfileFactory(user=site["author"], bio="Ten years a **recruiter**.")
+    PageFactory(
+        title="About", slug="about", in_menu=True, body="A blog about *finding work*.\n\n## Comments\n\nModerated."
+    )
     paths = {
+        "author": "/authors/author/",
+        "about": "/about/",
         "home": "/",
         "post": post.get_absolute_url(),
         "tag": "/tags/networking/",

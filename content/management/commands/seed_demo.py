@@ -1,7 +1,8 @@
 """`python manage.py seed_demo`: a small career-advice demo blog, safe to run again.
 
-The content is data: content/demo/index.toml (themes, tags, posts, pins, comments) and one
-Markdown file per post in content/demo/posts/. content.importers.demo reads it into the
+The content is data: content/demo/index.toml (themes, tags, posts, pins, comments, the
+author's profile, standalone pages) and one Markdown file per post in content/demo/posts/
+(and per page in content/demo/pages/, the bio in content/demo/author-bio.md). content.importers.demo reads it into the
 importers' structures and content.importers.common.run_import() writes it, as an import
 (blog.models.LegacyLink, source "demo"; comments through comments.moderation), mirrored:
 
@@ -22,7 +23,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from blog import site
-from blog.models import LegacyLink
+from blog.models import AuthorProfile, LegacyLink, Page
 from content.importers import demo
 from content.importers.common import ImportFailed, run_import
 
@@ -35,7 +36,17 @@ DEMO_USER = {
     "is_staff": True,
     "is_superuser": True,
 }
-KINDS = ("users", "themes", "tags", "posts", "pins", "comments")
+KINDS = ("users", "profiles", "themes", "tags", "posts", "pins", "comments", "pages")
+
+
+def _sync(obj, values):
+    """Set `values` on `obj` and save it only if one of them differs (its updated_at stays put otherwise)."""
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    for name in changed:
+        setattr(obj, name, values[name])
+    if changed:
+        obj.save()
+    return bool(changed)
 
 
 class Command(BaseCommand):
@@ -48,6 +59,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             parsed = demo.parse()
+            extras = demo.parse_site()
         except ImportFailed as error:
             raise CommandError(str(error)) from None
         with transaction.atomic():
@@ -58,6 +70,7 @@ class Command(BaseCommand):
                 raise CommandError(str(error)) from None
             if summary.notes:  # a demo post refused (too long, say): a mistake in content/demo/
                 raise CommandError("; ".join(f"{kind[:-1]} {label}: {reason}" for kind, label, reason in summary.notes))
+            self.seed_extras(extras, author, summary)
         summary.count("users", "created" if created else "unchanged")
 
         for kind in KINDS:
@@ -70,6 +83,25 @@ class Command(BaseCommand):
                 "(a demo password, set only when the user is first created: never use it in production)."
             )
         )
+
+    def seed_extras(self, extras, author, summary):
+        """The author's profile and the standalone pages, saved only where they differ from the files."""
+        profile, created = AuthorProfile.objects.get_or_create(
+            user=author, defaults={"display_name": extras.display_name, "bio": extras.bio}
+        )
+        changed = not created and _sync(profile, {"display_name": extras.display_name, "bio": extras.bio})
+        summary.count("profiles", "created" if created else "updated" if changed else "unchanged")
+        for data in extras.pages:
+            values = {
+                "title": data.title,
+                "body": data.body,
+                "status": data.status,
+                "in_menu": data.in_menu,
+                "menu_order": data.menu_order,
+            }
+            page, created = Page.objects.get_or_create(slug=data.slug, defaults=values)
+            changed = not created and _sync(page, values)
+            summary.count("pages", "created" if created else "updated" if changed else "unchanged")
 
     def seed_author(self):
         """The demo author: (user, created). An existing account keeps its password and permissions."""
