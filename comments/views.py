@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.http import Http404, HttpResponseRedirect
 from django.middleware.csrf import CsrfViewMiddleware
@@ -21,6 +22,7 @@ from django_comments_xtd.models import XtdComment
 from blog.models import Post
 
 from . import moderation, rules, spam
+from .converters import IdConverter
 from .models import Moderation, Report, State
 from .notifications import ACTION_MAX_AGE, ACTION_SALT, UNSUBSCRIBE_SALT
 from .posting import FORM_FIELDS, Submission, resolve_parent, submit, text_problem
@@ -372,6 +374,16 @@ def unsubscribe(request, token):
 
 def no_such_comment(request, *args, **kwargs):
     raise Http404("No such comment")
+
+
+def content_redirect(request, content_type_id, object_pk):
+    """django_comments' "comments-url-redirect" (a comment's get_absolute_url(), the admin's
+    "View on site"): the address of a post this reader may see; 404 for anything else, so
+    that it tells no one where a draft or scheduled post will be, nor what else exists."""
+    if content_type_id != ContentType.objects.get_for_model(Post).pk or not IdConverter.matches(object_pk):
+        raise Http404("No such post")
+    post = get_object_or_404(Post.objects.visible_to(request.user), pk=int(object_pk))
+    return HttpResponseRedirect(post.get_absolute_url())
 
 
 def locate(request, pk):

@@ -13,9 +13,9 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="admin:comments_moderatedcomment_changelist", query_string=True),
     ),
     path("admin/", admin.site.urls),
-    # Ours first: they front django_comments' post view and replace xtd's reply page.
     path("comments/", include("comments.urls")),
-    path("comments/", include("django_comments_xtd.urls")),
+    # Of django-comments-xtd and django_comments, only the URL names they reverse, on our views.
+    path("comments/", include("comments.library_urls")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("", include("blog.urls")),
