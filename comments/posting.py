@@ -57,6 +57,8 @@ def resolve_parent(post, raw):
         parent_id = int(raw or 0)
     except (TypeError, ValueError):
         return None, "The comment you replied to is not valid."
+    if not 0 <= parent_id < 10**18:  # no such id; a larger one would overflow the database's integers
+        return None, "The comment you replied to is not valid."
     if not parent_id:
         return None, ""
     comments = XtdComment.norel_objects.filter(

@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("blog.urls")),
 ]
 
-handler404 = "blog.views.page_not_found"
-handler500 = "blog.views.server_error"
+handler400 = "config.error_pages.bad_request"
+handler404 = "config.error_pages.page_not_found"
+handler500 = "config.error_pages.server_error"
