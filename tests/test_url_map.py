@@ -165,3 +165,14 @@ def test_drafts_scheduled_posts_and_held_comments_are_never_shown_to_a_reader(hi
             if secret in body and secret not in address:
                 leaks.append(f"{address} ({response.status_code}) shows {secret!r}")
     assert not leaks, "\n".join(leaks)
+
+
+def test_no_routed_url_answers_5xx_to_staff(hidden, staff):
+    """The admin's own pages too, signed in: a huge or malformed object id is a 4xx or a redirect."""
+    editor = Client(raise_request_exception=False)
+    editor.force_login(staff)
+    found, _ = addresses(hidden)
+    failures = []
+    for address in found:
+        failures += problems(editor.get(address), address, "GET (staff)")
+    assert not failures, "\n".join(failures)
