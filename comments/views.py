@@ -391,15 +391,19 @@ def email_action(request, token):
 
 
 @never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
-    """One click from a follow-up email: no more mail about that thread for that address."""
+    """The unsubscribe link of a follow-up email: GET (or a mail scanner's HEAD) asks, and only
+    the page's POST (CSRF-checked) stops the mail about that thread for that address."""
     try:
         payload = signing.loads(token, salt=UNSUBSCRIBE_SALT)
         email, thread_id = payload["e"], int(payload["t"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return _error(request, "This link is invalid.", 400)
-    moderation.unfollow(thread_id=thread_id, email=email)
-    return render(request, "comments/unsubscribed.html", {"email": email})
+    done = request.method == "POST"
+    if done:
+        moderation.unfollow(thread_id=thread_id, email=email)
+    return render(request, "comments/unsubscribed.html", {"email": email, "done": done})
 
 
 def no_such_comment(request, *args, **kwargs):

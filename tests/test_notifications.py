@@ -621,8 +621,14 @@ def test_unsubscribe_link_stops_mail_about_that_thread(
     (mail,) = to(mailoutbox, "ada@example.com")
     unsubscribe = path_of(link_after("Stop emails about this discussion:", mail.body))
 
-    response = client.get(unsubscribe)
+    for opened in (client.head(unsubscribe), client.get(unsubscribe)):  # a mail scanner, then Ada
+        assert opened.status_code == 200
+    assert "Stop emails about this discussion?" in opened.content.decode()
+    thread.refresh_from_db()
+    assert thread.followup  # opening the link changed nothing
+    response = client.post(unsubscribe)
     assert response.status_code == 200
+    assert "You are unsubscribed" in response.content.decode()
     assert "ada@example.com" in response.content.decode()
     thread.refresh_from_db()
     assert not thread.followup
@@ -638,6 +644,21 @@ def test_unsubscribe_link_stops_mail_about_that_thread(
         reply_to=thread,
     )
     assert to(mailoutbox, "ada@example.com") == []
+
+
+def test_the_unsubscribe_form_is_csrf_protected(post, thread):
+    from comments.notifications import unsubscribe_url
+
+    link = path_of(unsubscribe_url("ada@example.com", thread.thread_id))
+    browser = Client(enforce_csrf_checks=True)
+    assert browser.post(link).status_code == 403
+    thread.refresh_from_db()
+    assert thread.followup
+    page = browser.get(link).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    assert "You are unsubscribed" in browser.post(link, {"csrfmiddlewaretoken": token}).content.decode()
+    thread.refresh_from_db()
+    assert not thread.followup
 
 
 def test_unsubscribing_from_one_thread_keeps_the_others(
@@ -665,7 +686,7 @@ def test_unsubscribing_from_one_thread_keeps_the_others(
         reply_to=thread,
     )
     (mail,) = to(mailoutbox, "ada@example.com")
-    client.get(path_of(link_after("Stop emails about this discussion:", mail.body)))
+    client.post(path_of(link_after("Stop emails about this discussion:", mail.body)))
     mailoutbox.clear()
 
     comment_as(
@@ -681,9 +702,9 @@ def test_unsubscribing_from_one_thread_keeps_the_others(
 
 
 def test_tampered_unsubscribe_link_is_refused(post, thread, client):
-    response = client.get("/comments/unsubscribe/not-a-valid-token/")
-    assert response.status_code == 400
-    assert "This link is invalid." in response.content.decode()
+    for response in (client.get("/comments/unsubscribe/not-a-valid-token/"), client.post("/comments/unsubscribe/x/")):
+        assert response.status_code == 400
+        assert "This link is invalid." in response.content.decode()
     thread.refresh_from_db()
     assert thread.followup
 
