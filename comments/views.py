@@ -25,7 +25,7 @@ from . import moderation, rules, spam
 from .converters import IdConverter
 from .models import Moderation, Report, State
 from .notifications import ACTION_MAX_AGE, ACTION_SALT, UNSUBSCRIBE_SALT
-from .posting import FORM_FIELDS, Submission, resolve_parent, submit, text_problem
+from .posting import FORM_FIELDS, Submission, confirmation_of, resolve_parent, submit, text_problem
 from .posting import confirm as confirm_submission
 
 # Held comments a browser wrote are shown to it, marked pending: their ids travel in a signed
@@ -435,9 +435,16 @@ def locate(request, pk):
 
 
 @never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, key):
     """Replaces xtd's confirm view (COMMENTS_XTD_CONFIRM_EMAIL): the same signed key, but the
-    comment is decided and stored by comments.posting, and mail is left to tasks."""
+    comment is decided and stored by comments.posting, and mail is left to tasks. GET (or a
+    mail scanner's HEAD) shows the comment and asks; only the page's POST (CSRF-checked) posts it."""
+    if request.method != "POST":
+        tmp = confirmation_of(key)
+        if tmp is None:
+            return _error(request, "This confirmation link is invalid.", 400)
+        return render(request, "comments/confirm_page.html", {"comment": tmp})
     result = confirm_submission(key)
     if result.kind != Submission.POSTED:
         return _error(request, result.message, result.status)
