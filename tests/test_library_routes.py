@@ -45,9 +45,9 @@ def api_comment(post, **extra):
 
 
 def test_the_api_accepts_no_comment(browser, post):
-    for data in (api_comment(post), api_comment(post, email="")):
-        response = browser.post("/comments/api/comment/", data)
-        assert response.status_code == 404
+    for path in ("/comments/api/comment/", "/comments/api/preview/"):
+        for data in (api_comment(post), api_comment(post, email="")):
+            assert browser.post(path, data).status_code == 404
     assert not XtdComment.objects.exists()
 
 
