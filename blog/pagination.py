@@ -3,6 +3,9 @@
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.utils.functional import cached_property
 
+# The furthest row a page may start at: a larger OFFSET overflows the database's integers.
+MAX_OFFSET = 2**62
+
 
 class NoCountPaginator(Paginator):
     """Pages that read one row past their end to know whether an older page exists.
@@ -19,6 +22,8 @@ class NoCountPaginator(Paginator):
             raise PageNotAnInteger("That page number is not an integer.") from None
         if number < 1:
             raise EmptyPage("That page number is less than 1.")
+        if (number - 1) * self.per_page > MAX_OFFSET:
+            raise EmptyPage("That page contains no results.")
         return number
 
     def page(self, number):

@@ -36,6 +36,7 @@ from . import (
     converters,  # noqa: F401 - registers the "id" URL converter
     moderation,
 )
+from .converters import IdConverter
 from .models import ModeratedComment, Moderation, Reason, Report, State
 from .posting import text_problem
 from .rules import Decision, Outcome
@@ -344,6 +345,11 @@ class ModerationQueueAdmin(admin.ModelAdmin):
             return ["submit_date"]  # the longest-waiting question first
         return super().get_ordering(request)
 
+    def get_object(self, request, object_id, from_field=None):
+        if not IdConverter.matches(str(object_id)):  # a longer one overflows the database's integers
+            return None
+        return super().get_object(request, object_id, from_field)
+
     def has_add_permission(self, request):
         return False
 
@@ -529,7 +535,7 @@ class ModerationQueueAdmin(admin.ModelAdmin):
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        comment = self._comment(object_id) if str(object_id).isdigit() else None
+        comment = self._comment(object_id) if IdConverter.matches(str(object_id)) else None
         context = dict(extra_context or {})
         if comment is not None:
             events = moderation.decision_history([comment.pk]).get(comment.pk, [])

@@ -9,6 +9,11 @@ class IdConverter:
 
     regex = "[0-9]{1,18}"
 
+    @classmethod
+    def matches(cls, value):
+        """Whether `value` (a string from the request) is such an id."""
+        return isinstance(value, str) and value.isascii() and value.isdecimal() and 0 < len(value) <= 18
+
     def to_python(self, value):
         return int(value)
 

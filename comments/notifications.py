@@ -1,7 +1,7 @@
 """Email about comments, always from a task (django-tasks), never inside a request.
 
-- The post's author hears of every new comment (held or published), with signed one-click
-  Approve and Spam links.
+- The post's author hears of every new comment (held or published), with signed Approve and
+  Spam links (each opens a confirmation page; see action_url).
 - Readers who ticked "Email me replies" hear of each reply published in *their thread*
   (not the whole post), when it is posted or later approved, with an unsubscribe link.
 """
@@ -29,8 +29,12 @@ def absolute(path):
     return site.absolute(path)
 
 
-def action_url(comment_id, action):
-    token = signing.dumps({"c": comment_id, "a": action}, salt=ACTION_SALT, compress=True)
+def action_url(comment_id, action, state):
+    """A signed Approve / Spam link for the author's email. It carries the comment's `state` when
+    the mail was written: the link acts only while the comment is still in that state, so an
+    old Approve cannot publish a comment someone has since marked as spam. Opening it shows a
+    confirmation page; only that page's POST acts (comments.views.email_action)."""
+    token = signing.dumps({"c": comment_id, "a": action, "s": state}, salt=ACTION_SALT, compress=True)
     return absolute(reverse("comments:email_action", args=[token]))
 
 
@@ -78,8 +82,8 @@ def notify_author(comment_id):
         "reason": comment.moderation.get_reason_display(),
         "post_url": absolute(post.get_absolute_url()),
         "comment_url": absolute(post.get_absolute_url() + f"#c{comment.pk}"),
-        "approve_url": action_url(comment.pk, "approve") if held else "",
-        "spam_url": action_url(comment.pk, "spam"),
+        "approve_url": action_url(comment.pk, "approve", comment.moderation.state) if held else "",
+        "spam_url": action_url(comment.pk, "spam", comment.moderation.state),
         "queue_url": absolute(reverse("admin:comments_moderatedcomment_changelist")),
     }
     status = "awaiting moderation" if held else "published"

@@ -57,6 +57,8 @@ def resolve_parent(post, raw):
         parent_id = int(raw or 0)
     except (TypeError, ValueError):
         return None, "The comment you replied to is not valid."
+    if not 0 <= parent_id < 10**18:  # no such id; a larger one would overflow the database's integers
+        return None, "The comment you replied to is not valid."
     if not parent_id:
         return None, ""
     comments = XtdComment.norel_objects.filter(
@@ -199,19 +201,25 @@ def _send_confirmation(request, post, fields, options):
     transaction.on_commit(lambda: send_confirmation_request.enqueue(key=key, site_id=site_id))
 
 
-def confirm(key):
-    """The comment of a confirmation link, stored now (once): a Submission, POSTED or REFUSED."""
+def confirmation_of(key):
+    """The comment a confirmation link carries (xtd's TmpXtdComment, not stored), or None."""
     from django_comments_xtd import signed
     from django_comments_xtd.conf import settings as xtd_settings
     from django_comments_xtd.models import TmpXtdComment
 
-    from blog.models import Post
-
     try:
         tmp = signed.loads(str(key), extra_key=xtd_settings.COMMENTS_XTD_SALT)
     except (ValueError, signed.BadSignature):
-        tmp = None
-    if not isinstance(tmp, TmpXtdComment):
+        return None
+    return tmp if isinstance(tmp, TmpXtdComment) else None
+
+
+def confirm(key):
+    """The comment of a confirmation link, stored now (once): a Submission, POSTED or REFUSED."""
+    from blog.models import Post
+
+    tmp = confirmation_of(key)
+    if tmp is None:
         return Submission(Submission.REFUSED, message="This confirmation link is invalid.", status=400)
     post = Post.objects.published().filter(pk=int(tmp.object_pk)).first()
     if post is None:

@@ -16,6 +16,6 @@ urlpatterns = [
     path("confirm/<str:key>/", views.confirm, name="confirm"),
 ]
 urlpatterns.append(path("c/<id:pk>/", views.locate, name="locate"))
-# An id too long for the database, under any comments address (ours, or xtd's and
-# django_comments' included after these): 404 here, before their views overflow into a 500.
+# An id too long for the database, under any comments address (ours, and comments.library_urls'
+# included after these): 404 here, before a view could overflow into a 500.
 urlpatterns.append(re_path(r"(?:^|/)\d{19,}(?:/|$)", views.no_such_comment))

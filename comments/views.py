@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.http import Http404, HttpResponseRedirect
 from django.middleware.csrf import CsrfViewMiddleware
@@ -14,16 +15,17 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_comments_xtd import get_form
 from django_comments_xtd.models import XtdComment
 
 from blog.models import Post
 
 from . import moderation, rules, spam
+from .converters import IdConverter
 from .models import Moderation, Report, State
 from .notifications import ACTION_MAX_AGE, ACTION_SALT, UNSUBSCRIBE_SALT
-from .posting import FORM_FIELDS, Submission, resolve_parent, submit, text_problem
+from .posting import FORM_FIELDS, Submission, confirmation_of, resolve_parent, submit, text_problem
 from .posting import confirm as confirm_submission
 
 # Held comments a browser wrote are shown to it, marked pending: their ids travel in a signed
@@ -334,15 +336,29 @@ def moderate_on_page(request, pk):
     return HttpResponseRedirect(f"{post.get_absolute_url()}#c{comment.pk}")
 
 
+EMAIL_ACTIONS = {
+    "approve": (moderation.approve, "Approve comment", "Comment approved."),
+    "spam": (moderation.mark_spam, "Mark as spam", "Comment marked as spam."),
+}
+
+
 @never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def email_action(request, token):
-    """Signed one-click Approve / Spam from the author's email; acts for logged-in staff only."""
+    """The signed Approve / Spam link of the author's email, for signed-in staff.
+
+    GET (and HEAD: mail scanners and link previews open links) shows a confirmation page
+    and changes nothing; only its POST (CSRF-checked) acts. The link carries the state the
+    comment was in when the mail was written (comments.notifications.action_url): once the
+    comment is in another state, or for a link from before links carried it, the page says
+    so and points to the moderation queue instead of acting.
+    """
     try:
         payload = signing.loads(token, salt=ACTION_SALT, max_age=ACTION_MAX_AGE)
-        comment_id, action = int(payload["c"]), payload["a"]
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        comment_id, action, mailed_state = int(payload["c"]), payload["a"], payload.get("s")
+    except (signing.BadSignature, KeyError, TypeError, ValueError, AttributeError):
         return _error(request, "This link is invalid or has expired.", 400)
-    if action not in {"approve", "spam"}:
+    if action not in EMAIL_ACTIONS or not 0 < comment_id < 10**18:
         return _error(request, "This link is invalid.", 400)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), reverse("admin:login"))
@@ -350,28 +366,58 @@ def email_action(request, token):
         return _error(request, "Only staff can moderate comments.", 403)
     comment = get_object_or_404(XtdComment.norel_objects, pk=comment_id)
     moderation.adopt([comment.pk])  # a comment made outside this engine gets its row first
-    act = moderation.approve if action == "approve" else moderation.mark_spam
-    changed = act([comment], by=request.user)
-    state = Moderation.objects.get(comment_id=comment.pk).get_state_display().lower()
-    done = "approved" if action == "approve" else "marked as spam"
-    messages.success(request, f"Comment {done}." if changed else f"Nothing to do: the comment is {state}.")
-    return HttpResponseRedirect(reverse("admin:comments_moderatedcomment_changelist"))
+    row = Moderation.objects.get(comment_id=comment.pk)
+    act, button, done = EMAIL_ACTIONS[action]
+    context = {
+        "comment": comment,
+        "post": Post.objects.filter(pk=int(comment.object_pk)).first()
+        if IdConverter.matches(comment.object_pk)
+        else None,
+        "state": row.get_state_display().lower(),
+        "button": button,
+        "queue_url": reverse("admin:comments_moderatedcomment_changelist"),
+        "changed": mailed_state != row.state,
+        "unknown": mailed_state is None,
+    }
+    if context["changed"]:
+        return render(request, "comments/email_action.html", context, status=409 if request.method == "POST" else 200)
+    if request.method != "POST":
+        return render(request, "comments/email_action.html", context)
+    if act([comment], by=request.user):
+        messages.success(request, done)
+    else:
+        messages.info(request, f"Nothing to do: the comment is {context['state']}.")
+    return HttpResponseRedirect(context["queue_url"])
 
 
 @never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
-    """One click from a follow-up email: no more mail about that thread for that address."""
+    """The unsubscribe link of a follow-up email: GET (or a mail scanner's HEAD) asks, and only
+    the page's POST (CSRF-checked) stops the mail about that thread for that address."""
     try:
         payload = signing.loads(token, salt=UNSUBSCRIBE_SALT)
         email, thread_id = payload["e"], int(payload["t"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return _error(request, "This link is invalid.", 400)
-    moderation.unfollow(thread_id=thread_id, email=email)
-    return render(request, "comments/unsubscribed.html", {"email": email})
+    done = request.method == "POST"
+    if done:
+        moderation.unfollow(thread_id=thread_id, email=email)
+    return render(request, "comments/unsubscribed.html", {"email": email, "done": done})
 
 
 def no_such_comment(request, *args, **kwargs):
     raise Http404("No such comment")
+
+
+def content_redirect(request, content_type_id, object_pk):
+    """django_comments' "comments-url-redirect" (a comment's get_absolute_url(), the admin's
+    "View on site"): the address of a post this reader may see; 404 for anything else, so
+    that it tells no one where a draft or scheduled post will be, nor what else exists."""
+    if content_type_id != ContentType.objects.get_for_model(Post).pk or not IdConverter.matches(object_pk):
+        raise Http404("No such post")
+    post = get_object_or_404(Post.objects.visible_to(request.user), pk=int(object_pk))
+    return HttpResponseRedirect(post.get_absolute_url())
 
 
 def locate(request, pk):
@@ -389,9 +435,16 @@ def locate(request, pk):
 
 
 @never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, key):
     """Replaces xtd's confirm view (COMMENTS_XTD_CONFIRM_EMAIL): the same signed key, but the
-    comment is decided and stored by comments.posting, and mail is left to tasks."""
+    comment is decided and stored by comments.posting, and mail is left to tasks. GET (or a
+    mail scanner's HEAD) shows the comment and asks; only the page's POST (CSRF-checked) posts it."""
+    if request.method != "POST":
+        tmp = confirmation_of(key)
+        if tmp is None:
+            return _error(request, "This confirmation link is invalid.", 400)
+        return render(request, "comments/confirm_page.html", {"comment": tmp})
     result = confirm_submission(key)
     if result.kind != Submission.POSTED:
         return _error(request, result.message, result.status)

@@ -15,9 +15,9 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="admin:comments_moderatedcomment_changelist", query_string=True),
     ),
     path("admin/", admin.site.urls),
-    # Ours first: they front django_comments' post view and replace xtd's reply page.
     path("comments/", include("comments.urls")),
-    path("comments/", include("django_comments_xtd.urls")),
+    # Of django-comments-xtd and django_comments, only the URL names they reverse, on our views.
+    path("comments/", include("comments.library_urls")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("", include("blog.urls")),
@@ -26,5 +26,6 @@ urlpatterns = [
 # serves them from nginx or the S3 bucket (README.md, "Images").
 urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns
 
-handler404 = "blog.views.page_not_found"
-handler500 = "blog.views.server_error"
+handler400 = "config.error_pages.bad_request"
+handler404 = "config.error_pages.page_not_found"
+handler500 = "config.error_pages.server_error"

@@ -446,13 +446,17 @@ def test_optional_email_confirmation_creates_the_comment_only_when_confirmed(
     assert not XtdComment.objects.exists()
     (mail,) = mailoutbox
     link = re.search(r"/comments/confirm/[^/\s]+/", mail.body).group(0)
+    for opened in (client.head(link), client.get(link)):  # a mail scanner, then the reader: they only ask
+        assert opened.status_code == 200
+    assert "Please confirm me." in opened.content.decode() and "Post my comment" in opened.content.decode()
+    assert not XtdComment.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        confirmed = client.get(link)
+        confirmed = client.post(link)
     assert confirmed.status_code == 302
     comment = latest()
     assert comment.comment == "Please confirm me."
     assert (comment.moderation.state, comment.moderation.reason) == (State.HELD, Reason.FIRST_COMMENT)
-    client.get(link)  # a second click changes nothing
+    client.post(link)  # a second click changes nothing
     assert XtdComment.objects.count() == 1
 
 

@@ -214,12 +214,46 @@ def held(post, mailoutbox, django_capture_on_commit_callbacks):
     }
 
 
+def confirm(client, path, **extra):
+    """Open an email link and press the confirmation page's button (its form posts back to the link)."""
+    page = client.get(path)
+    assert page.status_code == 200
+    assert 'method="post"' in page.content.decode()
+    return client.post(path, **extra)
+
+
+def test_approve_link_shows_a_confirmation_page_and_changes_nothing(held, staff, client):
+    client.force_login(staff)
+    response = client.get(held["approve"])
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Approve comment?</h1>" in html
+    assert "Introducing yourself in person beats applying online." in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert '<button type="submit">Approve comment</button>' in html
+    assert state(held["comment"]) == State.HELD
+
+
+def test_a_head_request_on_an_approve_or_spam_link_changes_nothing(held, staff, client):
+    client.force_login(staff)
+    for link in (held["approve"], held["spam"]):
+        assert client.head(link).status_code == 200
+    assert state(held["comment"]) == State.HELD
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_other_methods_on_an_email_link_are_refused(held, staff, client, method):
+    client.force_login(staff)
+    assert getattr(client, method)(held["approve"]).status_code == 405
+    assert state(held["comment"]) == State.HELD
+
+
 def test_approve_link_publishes_the_comment_for_staff_and_goes_to_the_queue(
     held, staff, client, django_capture_on_commit_callbacks
 ):
     client.force_login(staff)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.get(held["approve"])
+        response = confirm(client, held["approve"])
     assert response.status_code == 302
     assert response["Location"] == QUEUE
     comment = XtdComment.norel_objects.select_related("moderation").get(pk=held["comment"].pk)
@@ -231,26 +265,67 @@ def test_approve_link_publishes_the_comment_for_staff_and_goes_to_the_queue(
     assert "Comment approved." in page.content.decode()
 
 
-def test_approve_link_twice_says_there_is_nothing_to_do(held, staff, client):
+def test_the_confirmation_form_is_csrf_protected(held, staff):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(staff)
+    assert browser.post(held["approve"]).status_code == 403  # no token: refused
+    assert state(held["comment"]) == State.HELD
+    page = browser.get(held["approve"]).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    assert browser.post(held["approve"], {"csrfmiddlewaretoken": token}).status_code == 302
+    assert state(held["comment"]) == State.PUBLISHED
+
+
+def test_approve_link_used_again_says_the_comment_has_changed(held, staff, client):
     client.force_login(staff)
-    client.get(held["approve"])
-    response = client.get(held["approve"], follow=True)
-    assert "Nothing to do: the comment is published." in response.content.decode()
+    confirm(client, held["approve"])
+    for response in (client.get(held["approve"]), client.post(held["approve"])):
+        html = response.content.decode()
+        assert "This comment has changed since the email (now: published)" in html
+        assert f'href="{QUEUE}"' in html
+        assert "email-action-form" not in html
+    assert response.status_code == 409
+    assert state(held["comment"]) == State.PUBLISHED
+
+
+def test_an_old_approve_link_does_not_publish_a_comment_marked_spam_since(held, staff, client):
+    client.force_login(staff)
+    confirm(client, held["spam"])
+    assert state(held["comment"]) == State.SPAM
+    page = client.get(held["approve"]).content.decode()
+    assert "This comment has changed since the email (now: spam)" in page
+    assert client.post(held["approve"]).status_code == 409
+    assert state(held["comment"]) == State.SPAM
+
+
+def test_a_link_from_before_links_carried_the_state_changes_nothing(held, staff, client):
+    from django.core import signing
+
+    from comments.notifications import ACTION_SALT
+
+    client.force_login(staff)
+    old = signing.dumps({"c": held["comment"].pk, "a": "approve"}, salt=ACTION_SALT, compress=True)
+    response = client.post(f"/comments/moderate/{old}/")
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "does not say what state the comment was in" in html and "now held" in html
+    assert f'href="{QUEUE}"' in html
+    assert state(held["comment"]) == State.HELD
 
 
 def test_approve_link_sends_anonymous_visitors_to_the_admin_login_and_changes_nothing(held, client):
-    response = client.get(held["approve"])
-    assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/?next=")
-    assert "/comments/moderate/" in response["Location"]
+    for response in (client.get(held["approve"]), client.post(held["approve"])):
+        assert response.status_code == 302
+        assert response["Location"].startswith("/admin/login/?next=")
+        assert "/comments/moderate/" in response["Location"]
     assert state(held["comment"]) == State.HELD
 
 
 def test_approve_link_is_forbidden_to_logged_in_non_staff(held, client):
     client.force_login(UserFactory(username="reader"))
-    response = client.get(held["approve"])
-    assert response.status_code == 403
-    assert "Only staff can moderate comments." in response.content.decode()
+    for response in (client.get(held["approve"]), client.post(held["approve"])):
+        assert response.status_code == 403
+        assert "Only staff can moderate comments." in response.content.decode()
     assert state(held["comment"]) == State.HELD
 
 
@@ -259,9 +334,9 @@ def test_tampered_link_is_refused_with_a_message(held, staff, client):
     path = held["approve"]
     token = path.rstrip("/").rsplit("/", 1)[1]
     tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
-    response = client.get(path.replace(token, tampered))
-    assert response.status_code == 400
-    assert "This link is invalid or has expired." in response.content.decode()
+    for response in (client.get(path.replace(token, tampered)), client.post(path.replace(token, tampered))):
+        assert response.status_code == 400
+        assert "This link is invalid or has expired." in response.content.decode()
     assert state(held["comment"]) == State.HELD
 
 
@@ -271,20 +346,33 @@ def test_a_token_signed_for_something_else_is_refused(held, staff, client):
     client.force_login(staff)
     other = path_of(unsubscribe_url("jordan@example.com", held["comment"].thread_id))
     token = other.rstrip("/").rsplit("/", 1)[1]
-    response = client.get(f"/comments/moderate/{token}/")
-    assert response.status_code == 400
+    assert client.post(f"/comments/moderate/{token}/").status_code == 400
     assert state(held["comment"]) == State.HELD
 
 
 def test_spam_link_marks_the_comment_as_spam(held, staff, client):
     client.force_login(staff)
-    response = client.get(held["spam"])
+    page = client.get(held["spam"]).content.decode()
+    assert '<button type="submit">Mark as spam</button>' in page
+    response = client.post(held["spam"])
     assert response.status_code == 302
     assert response["Location"] == QUEUE
     comment = XtdComment.norel_objects.select_related("moderation").get(pk=held["comment"].pk)
     assert comment.moderation.state == State.SPAM
     assert comment.moderation.decided_by == staff
     assert not comment.is_public and comment.is_removed
+
+
+def test_the_spam_link_of_a_published_comment_acts_while_it_is_published(
+    post, staff, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(staff)
+    comment = comment_as(client, post, django_capture_on_commit_callbacks, name=None, email=None, text="Editor's note.")
+    assert comment.moderation.state == State.PUBLISHED
+    (mail,) = mailoutbox
+    response = confirm(client, path_of(link_after("Mark as spam:", mail.body)))
+    assert response.status_code == 302
+    assert state(comment) == State.SPAM
 
 
 # Follow-ups: readers hear of replies in their own thread --------------------------------------------
@@ -533,8 +621,14 @@ def test_unsubscribe_link_stops_mail_about_that_thread(
     (mail,) = to(mailoutbox, "ada@example.com")
     unsubscribe = path_of(link_after("Stop emails about this discussion:", mail.body))
 
-    response = client.get(unsubscribe)
+    for opened in (client.head(unsubscribe), client.get(unsubscribe)):  # a mail scanner, then Ada
+        assert opened.status_code == 200
+    assert "Stop emails about this discussion?" in opened.content.decode()
+    thread.refresh_from_db()
+    assert thread.followup  # opening the link changed nothing
+    response = client.post(unsubscribe)
     assert response.status_code == 200
+    assert "You are unsubscribed" in response.content.decode()
     assert "ada@example.com" in response.content.decode()
     thread.refresh_from_db()
     assert not thread.followup
@@ -550,6 +644,21 @@ def test_unsubscribe_link_stops_mail_about_that_thread(
         reply_to=thread,
     )
     assert to(mailoutbox, "ada@example.com") == []
+
+
+def test_the_unsubscribe_form_is_csrf_protected(post, thread):
+    from comments.notifications import unsubscribe_url
+
+    link = path_of(unsubscribe_url("ada@example.com", thread.thread_id))
+    browser = Client(enforce_csrf_checks=True)
+    assert browser.post(link).status_code == 403
+    thread.refresh_from_db()
+    assert thread.followup
+    page = browser.get(link).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    assert "You are unsubscribed" in browser.post(link, {"csrfmiddlewaretoken": token}).content.decode()
+    thread.refresh_from_db()
+    assert not thread.followup
 
 
 def test_unsubscribing_from_one_thread_keeps_the_others(
@@ -577,7 +686,7 @@ def test_unsubscribing_from_one_thread_keeps_the_others(
         reply_to=thread,
     )
     (mail,) = to(mailoutbox, "ada@example.com")
-    client.get(path_of(link_after("Stop emails about this discussion:", mail.body)))
+    client.post(path_of(link_after("Stop emails about this discussion:", mail.body)))
     mailoutbox.clear()
 
     comment_as(
@@ -593,9 +702,9 @@ def test_unsubscribing_from_one_thread_keeps_the_others(
 
 
 def test_tampered_unsubscribe_link_is_refused(post, thread, client):
-    response = client.get("/comments/unsubscribe/not-a-valid-token/")
-    assert response.status_code == 400
-    assert "This link is invalid." in response.content.decode()
+    for response in (client.get("/comments/unsubscribe/not-a-valid-token/"), client.post("/comments/unsubscribe/x/")):
+        assert response.status_code == 400
+        assert "This link is invalid." in response.content.decode()
     thread.refresh_from_db()
     assert thread.followup
 
