@@ -10,6 +10,9 @@ content, or whose content is Blogger's "This comment has been removed..." notice
 deleted on Blogger: they are skipped (and reported); their replies move up to their parent.
 
 The post's HTML is kept as its body inside a <div> block (see common.py for why).
+
+The site (common.py, "Keyed by site") is the blog id of the feed's <id>
+("tag:blogger.com,1999:blog-<id>"); entry ids contain it too.
 """
 
 import re
@@ -26,6 +29,12 @@ LABEL_SCHEME = "http://www.blogger.com/atom/ns#"
 NOREPLY = {"noreply@blogger.com", "anonymous@blogger.com"}
 _REMOVED = re.compile(r"^\s*(<[^>]+>\s*)*this (comment|post) has been removed by", re.IGNORECASE)
 _NUMERIC_ID = re.compile(r"(\d+)\s*$")
+_BLOG_ID = re.compile(r"blog-(\d+)")
+
+
+def site_of(root):
+    match = _BLOG_ID.search(_text(root, "id"))
+    return match.group(1) if match else ""
 
 
 def _text(element, name):
@@ -96,7 +105,7 @@ def parse(path):
         if comment.parent_source_id:
             comment.parent_source_id = by_number.get(comment.parent_source_id)
         posts[post_ref].comments.append(comment)
-    return Parsed(posts=list(posts.values()), skipped=skipped)
+    return Parsed(posts=list(posts.values()), skipped=skipped, site=site_of(root), ids_name_the_site=True)
 
 
 def _post(entry, entry_id, label):

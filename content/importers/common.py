@@ -18,10 +18,16 @@ Decisions (also in README.md, "Importing"):
   broken entry stops the run with its number and id. Each post is then written in its own
   transaction with its tags and comments. --dry-run runs everything in one transaction and
   rolls it back.
-- **Idempotent.** blog.models.LegacyLink keeps (source, kind, source id) -> post / comment
-  id, with a checksum of the imported data: a rerun creates what is new, updates what
-  changed in the export and leaves the rest alone. A comment's moderation state and
+- **Idempotent.** blog.models.LegacyLink keeps (source, site, kind, source id) -> post /
+  comment id, with a checksum of the imported data: a rerun creates what is new, updates
+  what changed in the export and leaves the rest alone. A comment's moderation state and
   threading are never changed by a rerun (a moderator may have decided since).
+- **Keyed by site.** WordPress post and comment ids are only unique within one site, so the
+  site (Parsed.site: the export's blog address, or Blogger's blog id) is part of the key: a
+  second blog whose ids are the same numbers gets posts of its own. Rows written before
+  sites were recorded have site "": the first run with a site adopts such a row when it is
+  evidently the same entry (the same checksum or old address; for Blogger, whose entry ids
+  name the blog, the same id), and a comment when its post is the one being imported.
 - **The author's own comments** (same email, or same Blogger profile URI / WordPress user id
   as the post's author, or the --author user's email) are linked to the --author user, so
   they carry the Author badge. A matching name alone is not enough: anyone can type a name.
@@ -145,6 +151,8 @@ class Parsed:
     themes: list = field(default_factory=list)  # ThemeData, matched by slug
     tags: list = field(default_factory=list)  # TagData: tags by these slugs (or names) for PostData.tags' names
     pins: dict = field(default_factory=dict)  # post source_id -> [target source_ids], in order
+    site: str = ""  # the old site the ids belong to (see "Keyed by site"); the demo has none
+    ids_name_the_site: bool = False  # Blogger's ids contain the blog id: legacy rows match by id alone
 
 
 def _checksum(*values):
@@ -324,10 +332,20 @@ def run_import(parsed, *, source, author, theme, dry_run=False, progress=None, m
             try:
                 with transaction.atomic():
                     post = _import_post(
-                        data, source=source, author=author, theme=post_theme, tags=tags, summary=summary, mirror=mirror
+                        data,
+                        source=source,
+                        site=parsed.site,
+                        adopt_by_id=parsed.ids_name_the_site,
+                        author=author,
+                        theme=post_theme,
+                        tags=tags,
+                        summary=summary,
+                        mirror=mirror,
                     )
                     if post is not None:
-                        _import_comments(data, post, source=source, author=author, summary=summary, mirror=mirror)
+                        _import_comments(
+                            data, post, source=source, site=parsed.site, author=author, summary=summary, mirror=mirror
+                        )
             except (MarkupTooLong, MarkupRejected) as error:
                 tags.rollback()
                 summary.skip("posts", data.label, f"body refused: {error}")
@@ -386,8 +404,21 @@ def _sync(obj, values):
     return bool(changed)
 
 
-def _import_post(data, *, source, author, theme, tags, summary, mirror=False):
-    link = LegacyLink.objects.filter(source=source, kind=LegacyLink.Kind.POST, source_id=data.source_id).first()
+def _post_link(data, *, source, site, adopt_by_id):
+    """The post's LegacyLink for this site, or a row from before sites were recorded that is this post."""
+    links = LegacyLink.objects.filter(source=source, kind=LegacyLink.Kind.POST, source_id=data.source_id)
+    link = links.filter(site=site).first()
+    if link is None and site:
+        old = links.filter(site="").first()
+        if old is not None and (
+            adopt_by_id or old.checksum == data.checksum() or (data.old_path and old.old_path == data.old_path[:500])
+        ):
+            link = old
+    return link
+
+
+def _import_post(data, *, source, author, theme, tags, summary, site="", adopt_by_id=False, mirror=False):
+    link = _post_link(data, source=source, site=site, adopt_by_id=adopt_by_id)
     post = Post.objects.filter(pk=link.post_id).first() if link and link.post_id else None
     if post is None and mirror:
         post = Post.objects.filter(slug=data.slug).first()  # written before the demo kept links
@@ -421,9 +452,9 @@ def _import_post(data, *, source, author, theme, tags, summary, mirror=False):
     else:
         summary.count("posts", "unchanged")
     if link is None:
-        link = LegacyLink(source=source, kind=LegacyLink.Kind.POST, source_id=data.source_id)
-    if (link.post_id, link.checksum, link.old_path) != (post.pk, checksum, data.old_path[:500]):
-        link.post, link.checksum, link.old_path = post, checksum, data.old_path[:500]
+        link = LegacyLink(source=source, site=site, kind=LegacyLink.Kind.POST, source_id=data.source_id)
+    if (link.post_id, link.checksum, link.old_path, link.site) != (post.pk, checksum, data.old_path[:500], site):
+        link.post, link.checksum, link.old_path, link.site = post, checksum, data.old_path[:500], site
         link.save()
     return post
 
@@ -449,28 +480,54 @@ def _in_thread_order(comments):
     return ordered
 
 
-def _import_comments(data, post, *, source, author, summary, mirror=False):
+def _comment_links(data, post, *, source, site, summary):
+    """{source_id: LegacyLink} of the post's comments already imported from this site.
+
+    Rows from before sites were recorded are adopted when they hang on this post. A comment id
+    of this site that is already imported on another post is not this comment's (ids are unique
+    per site, so the export changed under it): it is reported and left alone, never overwritten.
+    """
+    ids = [c.source_id for c in data.comments if not c.skip]
+    links = LegacyLink.objects.filter(source=source, kind=LegacyLink.Kind.COMMENT, source_id__in=ids)
+    found, elsewhere = {}, {}
+    for link in links.filter(site=site):
+        (found if link.post_id == post.pk else elsewhere)[link.source_id] = link
+    if site:
+        adopt = [
+            link
+            for link in links.filter(site="", post=post)
+            if link.source_id not in found and link.source_id not in elsewhere
+        ]
+        LegacyLink.objects.filter(pk__in=[link.pk for link in adopt]).update(site=site)
+        found.update((link.source_id, link) for link in adopt)
+    for source_id in elsewhere:
+        summary.skip(
+            "comments",
+            f"{source_id} on {data.label}",
+            "its id was imported before on another post of this site; that comment is left as it is",
+        )
+    return found, set(elsewhere)
+
+
+def _import_comments(data, post, *, source, author, summary, site="", mirror=False):
     if not data.comments:
         return
     author_ids = set(data.identities)
     if author.email:
         author_ids.add("email:" + author.email.lower())
-    links = {
-        link.source_id: link
-        for link in LegacyLink.objects.filter(
-            source=source, kind=LegacyLink.Kind.COMMENT, source_id__in=[c.source_id for c in data.comments]
-        )
-    }
+    links, taken = _comment_links(data, post, source=source, site=site, summary=summary)
+    if taken:
+        data.comments = [c for c in data.comments if c.source_id not in taken]
     if mirror:
         links.update(_adopt_comments(data, post, author, author_ids, links, source=source))
     positions = moderation.thread_positions([link.comment_id for link in links.values() if link.comment_id])
     reasons = {comment.reason or Reason.SEEDED for comment in data.comments if not comment.skip}
     if BULK_COMMENTS and not links and len(reasons) <= 1:
         reason = next(iter(reasons), Reason.SEEDED)
-        _bulk_write_comments(data, post, author, author_ids, source=source, summary=summary, reason=reason)
+        _bulk_write_comments(data, post, author, author_ids, source=source, site=site, summary=summary, reason=reason)
         return
     with moderation.seeding():
-        _write_comments(data, post, author, author_ids, links, positions, source=source, summary=summary)
+        _write_comments(data, post, author, author_ids, links, positions, source=source, site=site, summary=summary)
 
 
 # A post none of whose comments were imported before gets them in a few bulk queries
@@ -523,7 +580,7 @@ def _comment_fields(comment, author, author_ids):
     }
 
 
-def _bulk_write_comments(data, post, author, author_ids, *, source, summary, reason=Reason.SEEDED):
+def _bulk_write_comments(data, post, author, author_ids, *, source, summary, site="", reason=Reason.SEEDED):
     alias, written, rows, checksums = {}, set(), [], {}
 
     def resolve(source_id, depth=0):
@@ -545,6 +602,7 @@ def _bulk_write_comments(data, post, author, author_ids, *, source, summary, rea
     LegacyLink.objects.bulk_create(
         LegacyLink(
             source=source,
+            site=site,
             kind=LegacyLink.Kind.COMMENT,
             source_id=key,
             post=post,
@@ -555,7 +613,7 @@ def _bulk_write_comments(data, post, author, author_ids, *, source, summary, rea
     )
 
 
-def _write_comments(data, post, author, author_ids, links, positions, *, source, summary):
+def _write_comments(data, post, author, author_ids, links, positions, *, source, summary, site=""):
     new_links, pk_of, alias = [], {}, {}
 
     def resolve(source_id, depth=0):
@@ -602,6 +660,7 @@ def _write_comments(data, post, author, author_ids, links, positions, *, source,
         new_links.append(
             LegacyLink(
                 source=source,
+                site=site,
                 kind=LegacyLink.Kind.COMMENT,
                 source_id=comment.source_id,
                 post=post,

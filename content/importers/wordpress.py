@@ -7,11 +7,15 @@ Categories with domain "post_tag" or "category" become tags. Comments (wp:commen
 their thread through wp:comment_parent; wp:comment_approved "1" -> published, "0" -> held,
 "spam" -> spam, "trash" -> skipped. Pingbacks and trackbacks are skipped. Dates are the
 *_gmt ones. The content (HTML with blank-line paragraphs) is kept as the body (see common.py).
+
+Post and comment ids are WordPress's, unique within one site: the site is the channel's
+wp:base_blog_url (else its <link>, else wp:base_site_url), without scheme, "www." or the
+final "/", so an export taken after a move to https still matches (common.py, "Keyed by site").
 """
 
 import datetime
 import re
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from blog.models import Post
 
@@ -30,6 +34,22 @@ def _wp_namespace(channel):
         if match:
             return "{" + match.group(1) + "}"
     return None
+
+
+def site_of(channel, wp):
+    """The export's site, as a key: "example.com/blog" for https://www.example.com/blog/."""
+    for address in (
+        channel.findtext(wp + "base_blog_url"),
+        channel.findtext("link"),
+        channel.findtext(wp + "base_site_url"),
+    ):
+        address = (address or "").strip()
+        if address:
+            parts = urlsplit(address if "//" in address else "//" + address)
+            host = (parts.hostname or "").removeprefix("www.")
+            port = f":{parts.port}" if parts.port else ""
+            return (host + port + parts.path.rstrip("/"))[:255]
+    return ""
 
 
 def _date(value, label, element, *, required):
@@ -66,7 +86,7 @@ def parse(path):
         user_id = text(author, wp + "author_id")
         authors[login] = frozenset(x for x in (email and "email:" + email, user_id and "wpuser:" + user_id) if x)
 
-    posts, skipped, seen = [], [], set()
+    posts, skipped, seen, comment_ids = [], [], set(), {}
     for number, item in enumerate(channel.findall("item"), 1):
         post_id = text(item, wp + "post_id")
         label = f"entry {number} (id {post_id or '?'})"
@@ -108,9 +128,20 @@ def parse(path):
             identities=authors.get(text(item, DC + "creator"), frozenset()),
         )
         for c_number, element in enumerate(item.findall(wp + "comment"), 1):
-            post.comments.append(_comment(element, wp, f"{label}, comment {c_number}"))
+            comment = _comment(element, wp, f"{label}, comment {c_number}")
+            first = comment_ids.setdefault(comment.source_id, label)
+            if first is not label:  # ids are unique per site: a second one is not the same comment
+                skipped.append(
+                    (
+                        "comments",
+                        f"{comment.source_id} on {label}",
+                        f"its id appears twice in the file (first on {first})",
+                    )
+                )
+                continue
+            post.comments.append(comment)
         posts.append(post)
-    return Parsed(posts=posts, skipped=skipped)
+    return Parsed(posts=posts, skipped=skipped, site=site_of(channel, wp))
 
 
 def _comment(element, wp, label):
