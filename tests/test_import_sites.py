@@ -114,3 +114,21 @@ def test_a_comment_id_imported_on_another_post_is_not_overwritten(dana, tmp_path
     assert "comments: 0 created, 0 updated, 0 unchanged, 1 skipped" in output
     assert "its id was imported before on another post of this site" in output
     assert comment_text("collide.example.net", "5") == "On the first post."
+
+
+def test_blogger_entries_sharing_an_id_are_reported_and_the_first_is_kept(dana, client):
+    export = FIXTURES / "blogger-duplicate-ids.xml"
+    output = run(export, "import_blogger")
+    assert "   posts: 1 created, 0 updated, 0 unchanged, 1 skipped" in output
+    assert "comments: 1 created, 0 updated, 0 unchanged, 1 skipped" in output
+    assert (
+        "post entry 2 (id tag:blogger.com,1999:blog-555.post-1): its id appears twice in the file (first as entry 1)"
+        in output
+    )
+    assert "comment entry 4 (id tag:blogger.com,1999:blog-555.post-9): its id appears twice" in output
+    kept = Post.objects.get()
+    assert kept.title == "Published Version" and kept.is_public
+    assert "First copy." in client.get(kept.get_absolute_url()).content.decode()
+    again = run(export, "import_blogger")
+    assert "   posts: 0 created, 0 updated, 1 unchanged, 1 skipped" in again
+    assert Post.objects.get().title == "Published Version" and XtdComment.objects.count() == 1

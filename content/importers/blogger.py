@@ -71,7 +71,7 @@ def parse(path):
         raise ImportFailed(
             f"{path}: not a Blogger export: the root element is <{local_name(root.tag)}>, expected an Atom <feed>."
         )
-    posts, comments, skipped = {}, [], []
+    posts, comments, skipped, seen = {}, [], [], {}
     for number, entry in enumerate(root.findall(ATOM + "entry"), 1):
         entry_id = _text(entry, "id")
         label = f"entry {number} (id {entry_id or '?'})"
@@ -81,6 +81,11 @@ def parse(path):
         if not kinds:
             raise ImportFailed(f'{label}: no <category scheme="{KIND_SCHEME}">: not a Blogger export entry.')
         kind = kinds[0].rsplit("#", 1)[-1]
+        if kind in ("post", "comment", "page"):
+            first = seen.setdefault(entry_id, f"entry {number}")
+            if first != f"entry {number}":  # never let the second overwrite the first
+                skipped.append((kind + "s", label, f"its id appears twice in the file (first as {first})"))
+                continue
         if kind == "post":
             post = _post(entry, entry_id, label)
             posts[entry_id] = post
