@@ -120,6 +120,7 @@ class PostData:
     theme: str | None = None  # the slug of one of Parsed.themes
     summary: str | None = None
     allow_comments: bool | None = None
+    note: str = ""  # told in the summary for this post ("password-protected on WordPress, ...")
 
     def checksum(self):
         stamp = self.published_at.isoformat() if self.published_at else ""
@@ -203,6 +204,7 @@ class Summary:
     def __init__(self):
         self.counts = {}
         self.notes = []  # (kind, label, reason)
+        self.remarks = []  # (kind, label, text): imported, with something the reader should know
 
     def count(self, kind, outcome, n=1):
         self.counts[kind, outcome] = self.counts.get((kind, outcome), 0) + n
@@ -213,6 +215,9 @@ class Summary:
     def skip(self, kind, label, reason):
         self.count(kind, "skipped")
         self.notes.append((kind, label, reason))
+
+    def remark(self, kind, label, text):
+        self.remarks.append((kind, label, text))
 
     def lines(self, *, dry_run=False):
         out = []
@@ -228,6 +233,13 @@ class Summary:
             out.append(f"    {kind[:-1]} {label}: {reason}")
         if len(self.notes) > 50:
             out.append(f"    … and {len(self.notes) - 50} more")
+        remarks = {}
+        for kind, _label, text in self.remarks:
+            remarks[kind, text] = remarks.get((kind, text), 0) + 1
+        for (kind, text), n in sorted(remarks.items()):
+            out.append(f"  {n} {kind[:-1] if n == 1 else kind} {text}")
+        for kind, label, text in self.remarks:  # each one: the author has to look at them
+            out.append(f"    {kind[:-1]} {label}: {text}")
         if dry_run:
             out.append("Dry run: nothing was written.")
         return out
@@ -361,6 +373,8 @@ def run_import(parsed, *, source, author, theme, dry_run=False, progress=None, m
             else:
                 tags.commit()
                 posts[data.source_id] = post
+                if data.note:
+                    summary.remark("posts", data.label, data.note)
             if progress:
                 progress.update(done)
         with transaction.atomic():

@@ -2,7 +2,10 @@
 
 Items with wp:post_type "post" are imported (pages, attachments and menu items are
 reported as skipped); wp:status publish -> published, future -> published at its future
-time (scheduled), draft -> draft, anything else (private, pending, trash) is skipped.
+time (scheduled), draft -> draft, anything else (private, pending, trash) is skipped. A
+password-protected post (a non-empty wp:post_password) is imported as a draft, whatever its
+status, and the summary names it: this blog has no protected posts, and its password is not
+kept (the body would otherwise be open to every reader).
 Categories with domain "post_tag" or "category" become tags. Comments (wp:comment) keep
 their thread through wp:comment_parent; wp:comment_approved "1" -> published, "0" -> held,
 "spam" -> spam, "trash" -> skipped. Pingbacks and trackbacks are skipped. Dates are the
@@ -115,6 +118,9 @@ def parse(path):
             if category.get("domain") in TAG_DOMAINS and (category.text or "").strip()
         ]
         tags = [t for t in tags if t.lower() != "uncategorized"]
+        protected = bool(text(item, wp + "post_password"))
+        if protected:
+            status = "draft"
         post = PostData(
             source_id=post_id,
             label=label,
@@ -126,6 +132,7 @@ def parse(path):
             slug=unquote(text(item, wp + "post_name")),
             old_path="" if status == "draft" else path_of(text(item, "link")),
             identities=authors.get(text(item, DC + "creator"), frozenset()),
+            note="password-protected on WordPress: imported as a draft" if protected else "",
         )
         for c_number, element in enumerate(item.findall(wp + "comment"), 1):
             comment = _comment(element, wp, f"{label}, comment {c_number}")
