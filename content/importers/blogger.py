@@ -71,7 +71,7 @@ def parse(path):
         raise ImportFailed(
             f"{path}: not a Blogger export: the root element is <{local_name(root.tag)}>, expected an Atom <feed>."
         )
-    posts, comments, skipped, seen = {}, [], [], {}
+    posts, comments, skipped, seen, pages = {}, [], [], {}, {}
     for number, entry in enumerate(root.findall(ATOM + "entry"), 1):
         entry_id = _text(entry, "id")
         label = f"entry {number} (id {entry_id or '?'})"
@@ -92,13 +92,17 @@ def parse(path):
         elif kind == "comment":
             comments.append((entry, entry_id, label))
         elif kind == "page":
-            skipped.append(("posts", label, "Blogger pages are not imported"))
+            pages[entry_id] = label
         # settings and template entries: nothing to import, nothing to report
 
-    by_number = {}
+    by_number, page_comments = {}, {}
     parsed_comments = []
     for entry, entry_id, label in comments:
         comment, post_ref = _comment(entry, entry_id, label)
+        if post_ref in pages:
+            page_comments[post_ref] = page_comments.get(post_ref, 0) + 1
+            skipped.append(("comments", label, "on a page, which is not imported"))
+            continue
         if post_ref not in posts:
             skipped.append(("comments", label, "its post is not in the export"))
             continue
@@ -106,6 +110,10 @@ def parse(path):
         if match:
             by_number[match.group(1)] = entry_id
         parsed_comments.append((comment, post_ref))
+    for page_id, label in pages.items():
+        n = page_comments.get(page_id, 0)
+        label += f", with {n} comment{'s' if n != 1 else ''}" if n else ""
+        skipped.append(("pages", label, "standalone pages are not imported yet"))
     for comment, post_ref in parsed_comments:
         if comment.parent_source_id:
             comment.parent_source_id = by_number.get(comment.parent_source_id)

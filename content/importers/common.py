@@ -199,7 +199,14 @@ def parse_iso(value, label, element):
 
 
 class Summary:
-    KINDS = ("posts", "comments", "tags")
+    """Counts per kind and outcome, and why each skipped item was skipped.
+
+    For posts, pages and comments every item of the file is counted once: created + updated +
+    unchanged + skipped = what the file holds (comments of items that are not imported are
+    skipped with them, each with its reason). The pages line shows only when the file has pages.
+    """
+
+    KINDS = ("posts", "pages", "comments", "tags")
 
     def __init__(self):
         self.counts = {}
@@ -216,12 +223,22 @@ class Summary:
         self.count(kind, "skipped")
         self.notes.append((kind, label, reason))
 
+    def checkpoint(self):
+        return dict(self.counts), len(self.notes), len(self.remarks)
+
+    def restore(self, checkpoint):
+        """Forget what was counted since `checkpoint` (its transaction was rolled back)."""
+        counts, notes, remarks = checkpoint
+        self.counts, self.notes, self.remarks = dict(counts), self.notes[:notes], self.remarks[:remarks]
+
     def remark(self, kind, label, text):
         self.remarks.append((kind, label, text))
 
     def lines(self, *, dry_run=False):
         out = []
         for kind in self.KINDS:
+            if kind == "pages" and not any(k == kind for k, _outcome in self.counts):
+                continue
             outcomes = ("created", "existing") if kind == "tags" else ("created", "updated", "unchanged", "skipped")
             out.append(f"{kind:>8}: " + ", ".join(f"{self.get(kind, o)} {o}" for o in outcomes))
         reasons = {}
@@ -341,6 +358,7 @@ def run_import(parsed, *, source, author, theme, dry_run=False, progress=None, m
             post_theme = themes.get(data.theme) if data.theme else theme
             if post_theme is None:
                 raise ImportFailed(f"{data.label}: " + (f"no theme {data.theme!r}." if data.theme else "no theme."))
+            checkpoint = summary.checkpoint()
             try:
                 with transaction.atomic():
                     post = _import_post(
@@ -360,7 +378,11 @@ def run_import(parsed, *, source, author, theme, dry_run=False, progress=None, m
                         )
             except (MarkupTooLong, MarkupRejected) as error:
                 tags.rollback()
+                summary.restore(checkpoint)
                 summary.skip("posts", data.label, f"body refused: {error}")
+                for comment in data.comments:  # rolled back with their post
+                    reason = comment.skip or "its post was not imported (body refused)"
+                    summary.skip("comments", f"{comment.source_id} on {data.label}", reason)
             except ImportFailed:
                 tags.rollback()
                 raise

@@ -99,12 +99,17 @@ def parse(path):
             raise ImportFailed(f"{label}: <wp:post_id> {post_id} appears twice.")
         seen.add(post_id)
         post_type = text(item, wp + "post_type") or "post"
+        if post_type == "page":
+            skipped += _not_imported(item, wp, "pages", label, "standalone pages are not imported yet", "on a page")
+            continue
         if post_type != "post":
-            skipped.append(("posts", label, f"post type {post_type!r} is not imported"))
+            reason = f"post type {post_type!r} is not imported"
+            skipped += _not_imported(item, wp, "posts", label, reason, f"on a {post_type!r} item")
             continue
         status = text(item, wp + "status")
         if status not in ("publish", "future", "draft"):
-            skipped.append(("posts", label, f"status {status or 'missing'!r} is not imported"))
+            reason = f"status {status or 'missing'!r} is not imported"
+            skipped += _not_imported(item, wp, "posts", label, reason, f"on a post with status {status or 'missing'!r}")
             continue
         published_at = _date(text(item, wp + "post_date_gmt"), label, "wp:post_date_gmt", required=False)
         if published_at is None and status != "draft":
@@ -149,6 +154,18 @@ def parse(path):
             post.comments.append(comment)
         posts.append(post)
     return Parsed(posts=posts, skipped=skipped, site=site_of(channel, wp))
+
+
+def _not_imported(item, wp, kind, label, reason, where):
+    """Skip notes for an item that is not imported and each of its comments (counted with their reason)."""
+    comments = item.findall(wp + "comment")
+    if comments:
+        label = f"{label}, with {len(comments)} comment{'s' if len(comments) != 1 else ''}"
+    notes = [(kind, label, reason)]
+    for element in comments:
+        comment_id = (element.findtext(wp + "comment_id") or "").strip() or "?"
+        notes.append(("comments", f"{comment_id} on {label.split(',')[0]}", f"{where}, which is not imported"))
+    return notes
 
 
 def _comment(element, wp, label):
