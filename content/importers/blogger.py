@@ -19,7 +19,7 @@ import re
 
 from blog.models import Post
 
-from .common import CommentData, ImportFailed, Parsed, PostData, load_xml, local_name, parse_iso, path_of
+from .common import CommentData, ImportFailed, Parsed, PostData, load_document, local_name, parse_iso, path_of
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 APP = "{http://purl.org/atom/app#}"
@@ -65,8 +65,8 @@ def _identities(email, uri):
     return frozenset(x for x in (email and "email:" + email, uri and "uri:" + uri.rstrip("/")) if x)
 
 
-def parse(path):
-    root = load_xml(path)
+def parse(path, *, recover=False):
+    root, _namespaces, dropped = load_document(path, recover=recover)
     if root.tag != ATOM + "feed":
         raise ImportFailed(
             f"{path}: not a Blogger export: the root element is <{local_name(root.tag)}>, expected an Atom <feed>."
@@ -118,7 +118,9 @@ def parse(path):
         if comment.parent_source_id:
             comment.parent_source_id = by_number.get(comment.parent_source_id)
         posts[post_ref].comments.append(comment)
-    return Parsed(posts=list(posts.values()), skipped=skipped, site=site_of(root), ids_name_the_site=True)
+    return Parsed(
+        posts=list(posts.values()), skipped=skipped, site=site_of(root), ids_name_the_site=True, dropped=dropped
+    )
 
 
 def _post(entry, entry_id, label):

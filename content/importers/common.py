@@ -50,8 +50,7 @@ Decisions (also in README.md, "Importing"):
 import datetime
 import hashlib
 import json
-import re
-import xml.etree.ElementTree as ET  # noqa: S405 - DTDs are refused before parsing (load_xml)
+import xml.etree.ElementTree as ET  # noqa: S405 - DTDs are refused before parsing (load_document)
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
@@ -153,6 +152,7 @@ class Parsed:
     tags: list = field(default_factory=list)  # TagData: tags by these slugs (or names) for PostData.tags' names
     pins: dict = field(default_factory=dict)  # post source_id -> [target source_ids], in order
     site: str = ""  # the old site the ids belong to (see "Keyed by site"); the demo has none
+    dropped: list = field(default_factory=list)  # what --recover could not read ("line 3, column 30: ...")
     ids_name_the_site: bool = False  # Blogger's ids contain the blog id: legacy rows match by id alone
 
 
@@ -160,22 +160,150 @@ def _checksum(*values):
     return hashlib.sha256(json.dumps(values, ensure_ascii=False).encode()).hexdigest()
 
 
-_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+# Where a prefix is used without being declared (older Blogger exports write app: and thr:
+# without xmlns), --recover reads it in the namespace it always stands for in exports.
+KNOWN_PREFIXES = {
+    "app": "http://purl.org/atom/app#",
+    "thr": "http://purl.org/syndication/thread/1.0",
+    "gd": "http://schemas.google.com/g/2005",
+    "openSearch": "http://a9.com/-/spec/opensearchrss/1.0/",
+    "georss": "http://www.georss.org/georss",
+    "media": "http://search.yahoo.com/mrss/",
+    "blogger": "http://schemas.google.com/blogger/2018",
+    "wp": "http://wordpress.org/export/1.2/",
+    "excerpt": "http://wordpress.org/export/1.2/excerpt/",
+    "content": "http://purl.org/rss/1.0/modules/content/",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "wfw": "http://wellformedweb.org/CommentAPI/",
+}
+RECOVER_HINT = "Run again with --recover to import what is well-formed and list what is dropped."
 
 
-def load_xml(path):
-    """The file's root element. Non-XML, unreadable files and DTDs (entity bombs) are refused."""
+class _DTDRefused(Exception):
+    pass
+
+
+class _Builder(ET.TreeBuilder):
+    """ElementTree's builder, also noting the namespace prefixes and refusing any DTD."""
+
+    def __init__(self):
+        super().__init__()
+        self.namespaces = {}  # prefix -> uri, the first declaration of each
+
+    def start_ns(self, prefix, uri):
+        self.namespaces.setdefault(prefix, uri)
+
+    def doctype(self, name, pubid, system):
+        raise _DTDRefused  # stops the parser at the DOCTYPE, before any entity is declared or used
+
+
+def _declares_dtd(data):
+    """True if the prolog (the only place a DTD, and so an entity declaration, can be) has a DOCTYPE.
+
+    "<!ENTITY" anywhere else is text (CDATA, a comment) or a syntax error, never a declaration.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        data = data.decode("utf-16", errors="replace").encode()
+    i = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    while True:
+        while data[i : i + 1] in (b" ", b"\t", b"\r", b"\n"):
+            i += 1
+        for opening, closing in ((b"<?", b"?>"), (b"<!--", b"-->")):
+            if data.startswith(opening, i):
+                end = data.find(closing, i + len(opening))
+                if end < 0:
+                    return False  # not well-formed: the parser says where
+                i = end + len(closing)
+                break
+        else:
+            return data[i : i + 9].upper() == b"<!DOCTYPE"
+
+
+def _read(path):
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            return handle.read()
     except OSError as error:
         raise ImportFailed(f"{path}: cannot read the file ({error.strerror}).") from None
-    if _DOCTYPE.search(data[:4096]) or b"<!ENTITY" in data:
+
+
+def _parse(data):
+    """(root, {prefix: uri}) with the standard library's parser; DTDs refused."""
+    builder = _Builder()
+    parser = ET.XMLParser(target=builder)  # noqa: S314 - DTDs are refused (_declares_dtd, _Builder.doctype)
+    parser.feed(data)
+    return parser.close(), builder.namespaces
+
+
+def _where(data, error):
+    """ "line 3, column 30 (unbound prefix): <the line>" for a ParseError (columns counted from 1)."""
+    line, column = error.position
+    reason = str(error).split(":", 1)[0]
+    lines = data.split(b"\n")
+    text = lines[line - 1].decode("utf-8", errors="replace").strip() if 0 < line <= len(lines) else ""
+    if len(text) > 100:
+        start = max(0, column - 50)
+        text = ("…" if start else "") + text[start : start + 100] + "…"
+    return f"line {line}, column {column + 1} ({reason}): {text!r}"
+
+
+def load_document(path, *, recover=False):
+    """(root element, {prefix: namespace}, [what was dropped]) of an export file.
+
+    Unreadable and non-XML files are refused with the place of the first error; so are DTDs
+    (entity bombs). `recover`: a file that is not well-formed is read with lxml's recovering
+    parser instead; what it could not read is listed (line, column, what), elements under an
+    undeclared well-known prefix (KNOWN_PREFIXES) are read in their usual namespace.
+    """
+    data = _read(path)
+    if _declares_dtd(data):
         raise ImportFailed(f"{path}: the file declares a DTD or entities; exports never do, so it is refused.")
     try:
-        return ET.fromstring(data)  # noqa: S314 - no DTD (checked above), so no entity expansion
+        root, namespaces = _parse(data)
+        return root, namespaces, []
+    except _DTDRefused:
+        raise ImportFailed(
+            f"{path}: the file declares a DTD or entities; exports never do, so it is refused."
+        ) from None
     except ET.ParseError as error:
-        raise ImportFailed(f"{path}: not a well-formed XML file ({error}).") from None
+        if not recover:
+            raise ImportFailed(f"{path}: not a well-formed XML file: {_where(data, error)}. {RECOVER_HINT}") from None
+    return _recover(path, data)
+
+
+def _recover(path, data):
+    from lxml import etree  # only for --recover (requirements.txt says why)
+
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, load_dtd=False)
+    root = etree.fromstring(data, parser)  # noqa: S320 - no DTD (refused above), no entities resolved, no network
+    if root is None:
+        raise ImportFailed(f"{path}: nothing well-formed could be read, even with --recover.")
+    for element in root.iter(etree.Element):
+        prefix, colon, name = element.tag.partition(":")
+        if colon and not element.tag.startswith("{"):
+            uri = KNOWN_PREFIXES.get(prefix, f"urn:undeclared:{prefix}")
+            element.tag = f"{{{uri}}}{name}"
+        for attribute in [a for a in element.attrib if ":" in a and not a.startswith("{")]:
+            del element.attrib[attribute]  # an attribute under an undeclared prefix: nothing of ours reads one
+    dropped = []
+    for error in parser.error_log:
+        message = error.message.strip()
+        if error.type_name == "NS_ERR_UNDEFINED_NAMESPACE":
+            prefix = message.split("prefix ", 1)[-1].split(" ", 1)[0]
+            if prefix in KNOWN_PREFIXES:
+                message += f"; read as {KNOWN_PREFIXES[prefix]}"
+            else:
+                message += "; its elements are not read"
+        else:
+            message += "; what was there may be cut"
+        dropped.append(f"line {error.line}, column {error.column}: {message}")
+    root, namespaces = _parse(etree.tostring(root, encoding="utf-8"))
+    return root, namespaces, dropped
+
+
+def load_xml(path, *, recover=False):
+    """The file's root element (see load_document)."""
+    return load_document(path, recover=recover)[0]
 
 
 def local_name(tag):
@@ -212,6 +340,7 @@ class Summary:
         self.counts = {}
         self.notes = []  # (kind, label, reason)
         self.remarks = []  # (kind, label, text): imported, with something the reader should know
+        self.dropped = []  # what --recover could not read
 
     def count(self, kind, outcome, n=1):
         self.counts[kind, outcome] = self.counts.get((kind, outcome), 0) + n
@@ -257,6 +386,11 @@ class Summary:
             out.append(f"  {n} {kind[:-1] if n == 1 else kind} {text}")
         for kind, label, text in self.remarks:  # each one: the author has to look at them
             out.append(f"    {kind[:-1]} {label}: {text}")
+        if self.dropped:
+            out.append(f"  read with --recover: {len(self.dropped)} problem{'s' if len(self.dropped) != 1 else ''}:")
+            out.extend(f"    {line}" for line in self.dropped[:50])
+            if len(self.dropped) > 50:
+                out.append(f"    … and {len(self.dropped) - 50} more")
         if dry_run:
             out.append("Dry run: nothing was written.")
         return out
@@ -346,6 +480,7 @@ def run_import(parsed, *, source, author, theme, dry_run=False, progress=None, m
     source is the truth (the demo): see "The demo is mirrored" above.
     """
     summary = Summary()
+    summary.dropped = list(parsed.dropped)
     for kind, label, reason in parsed.skipped:
         summary.skip(kind, label, reason)
     tags = _Tags(summary)
@@ -726,6 +861,11 @@ def add_arguments(parser):
         "--theme", help='Slug of an existing theme for the posts (default: an "Imported" theme, created).'
     )
     parser.add_argument("--dry-run", action="store_true", help="Report what would happen; write nothing.")
+    parser.add_argument(
+        "--recover",
+        action="store_true",
+        help="If the file is not well-formed XML, import what is and list what was dropped (line, column).",
+    )
 
 
 def handle(command, parse, source, options):
@@ -748,7 +888,7 @@ def handle(command, parse, source, options):
         if theme is None:
             raise CommandError(f"No theme with the slug {options['theme']!r}.")
     try:
-        parsed = parse(options["export"])
+        parsed = parse(options["export"], recover=options.get("recover", False))
     except ImportFailed as error:
         raise CommandError(str(error)) from None
     dry_run = options.get("dry_run", False)

@@ -11,6 +11,12 @@ their thread through wp:comment_parent; wp:comment_approved "1" -> published, "0
 "spam" -> spam, "trash" -> skipped. Pingbacks and trackbacks are skipped. Dates are the
 *_gmt ones. The content (HTML with blank-line paragraphs) is kept as the body (see common.py).
 
+A file is a WordPress export, as for WordPress's own importer, by its wp: namespace (the one
+bound to the prefix "wp", else any http(s)://wordpress.org/export/1.N/: WordPress.com writes
+https) with a <wp:wxr_version> N.N. Ids are checked for repeats only among the items that are
+imported (posts, and pages once they are): menu items and attachments may repeat an id;
+a repeated post id is reported and only the first is imported.
+
 Post and comment ids are WordPress's, unique within one site: the site is the channel's
 wp:base_blog_url (else its <link>, else wp:base_site_url), without scheme, "www." or the
 final "/", so an export taken after a move to https still matches (common.py, "Keyed by site").
@@ -22,20 +28,22 @@ from urllib.parse import unquote, urlsplit
 
 from blog.models import Post
 
-from .common import CommentData, ImportFailed, Parsed, PostData, load_xml, local_name, path_of
+from .common import CommentData, ImportFailed, Parsed, PostData, load_document, local_name, path_of
 
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 DC = "{http://purl.org/dc/elements/1.1/}"
-_WP_NAMESPACE = re.compile(r"^\{(http://wordpress\.org/export/1\.[0-9]+/)\}")
+_WP_NAMESPACE = re.compile(r"^https?://wordpress\.org/export/[0-9]+\.[0-9]+/$")
+_WXR_VERSION = re.compile(r"^[0-9]+\.[0-9]+$")
 COMMENT_STATES = {"1": "published", "approve": "published", "0": "held", "hold": "held", "spam": "spam"}
 TAG_DOMAINS = {"post_tag", "category"}
 
 
-def _wp_namespace(channel):
-    for element in channel.iter():
-        match = _WP_NAMESPACE.match(element.tag)
-        if match:
-            return "{" + match.group(1) + "}"
+def _wp_namespace(channel, namespaces):
+    """ "{uri}" of the wp: namespace whose <wp:wxr_version> the channel has, or None."""
+    candidates = [namespaces.get("wp"), *(uri for uri in namespaces.values() if _WP_NAMESPACE.match(uri))]
+    for uri in dict.fromkeys(filter(None, candidates)):
+        if _WXR_VERSION.match((channel.findtext(f"{{{uri}}}wxr_version") or "").strip()):
+            return f"{{{uri}}}"
     return None
 
 
@@ -67,16 +75,16 @@ def _date(value, label, element, *, required):
         raise ImportFailed(f"{label}: <{element}> is not a date: {value!r}.") from None
 
 
-def parse(path):
-    root = load_xml(path)
+def parse(path, *, recover=False):
+    root, namespaces, dropped = load_document(path, recover=recover)
     channel = root.find("channel") if root.tag == "rss" else None
     if channel is None:
         raise ImportFailed(
             f"{path}: not a WordPress export: the root element is <{local_name(root.tag)}>, "
             "expected <rss> with a <channel>."
         )
-    wp = _wp_namespace(channel)
-    if wp is None or channel.find(wp + "wxr_version") is None:
+    wp = _wp_namespace(channel, namespaces)
+    if wp is None:
         raise ImportFailed(f"{path}: not a WordPress export: no <wp:wxr_version> in the channel.")
 
     def text(element, name):
@@ -89,16 +97,20 @@ def parse(path):
         user_id = text(author, wp + "author_id")
         authors[login] = frozenset(x for x in (email and "email:" + email, user_id and "wpuser:" + user_id) if x)
 
-    posts, skipped, seen, comment_ids = [], [], set(), {}
+    posts, skipped, seen, comment_ids = [], [], {}, {}
     for number, item in enumerate(channel.findall("item"), 1):
         post_id = text(item, wp + "post_id")
         label = f"entry {number} (id {post_id or '?'})"
-        if not post_id.isdigit():
-            raise ImportFailed(f"{label}: missing or bad <wp:post_id>.")
-        if post_id in seen:
-            raise ImportFailed(f"{label}: <wp:post_id> {post_id} appears twice.")
-        seen.add(post_id)
         post_type = text(item, wp + "post_type") or "post"
+        if post_type in ("post", "page"):  # what is (or will be) imported: its id must be one
+            if not post_id.isdigit():
+                raise ImportFailed(f"{label}: missing or bad <wp:post_id>.")
+            first = seen.setdefault(post_id, f"entry {number}")
+            if first != f"entry {number}":
+                kind = post_type + "s"
+                reason = f"its id appears twice in the file (first as {first})"
+                skipped += _not_imported(item, wp, kind, label, reason, f"on a second item with the id {post_id}")
+                continue
         if post_type == "page":
             skipped += _not_imported(item, wp, "pages", label, "standalone pages are not imported yet", "on a page")
             continue
@@ -153,7 +165,7 @@ def parse(path):
                 continue
             post.comments.append(comment)
         posts.append(post)
-    return Parsed(posts=posts, skipped=skipped, site=site_of(channel, wp))
+    return Parsed(posts=posts, skipped=skipped, site=site_of(channel, wp), dropped=dropped)
 
 
 def _not_imported(item, wp, kind, label, reason, where):
