@@ -134,3 +134,40 @@ def test_recover_imports_what_is_well_formed_and_lists_what_it_dropped(dana, cli
 def test_recover_on_a_file_with_nothing_well_formed(dana):
     with pytest.raises(CommandError, match="nothing well-formed could be read"):
         run(FIXTURES / "not-xml.txt", "import_blogger", "--recover")
+
+
+def test_a_takeout_export_is_imported_beside_the_classic_backup(dana, client):
+    export = FIXTURES / "blogger-takeout.xml"
+    output = run(export, "import_blogger")
+    # Counted by hand in the fixture: 4 posts, 1 page, 6 comments.
+    assert "   posts: 3 created, 0 updated, 0 unchanged, 1 skipped" in output
+    assert "   pages: 0 created, 0 updated, 0 unchanged, 1 skipped" in output
+    assert "comments: 4 created, 0 updated, 0 unchanged, 2 skipped" in output
+    assert "skipped 1 post: in Blogger's trash" in output
+    assert "skipped 1 comment: on a post that is not imported (in Blogger's trash)" in output
+    assert "skipped 1 comment: on a page, which is not imported" in output
+    live = Post.objects.get(title="Informational Interviews")
+    assert live.is_public and live.published_at.isoformat() == "2021-09-02T09:00:00+00:00"
+    assert sorted(live.tags.values_list("name", flat=True)) == ["Interviews", "Networking"]
+    draft = Post.objects.get(title="Half-Written Cover Letter Tips")
+    assert draft.status == Post.Status.DRAFT and not draft.is_public
+    assert Post.objects.get(title="Next Year's Hiring Trends").is_scheduled
+    assert not Post.objects.filter(title="Deleted Rant").exists()
+    # The thread, the author's badge, the spam kept hidden.
+    links = dict(LegacyLink.objects.filter(kind="comment").values_list("source_id", "comment_id"))
+    first, reply, third = (
+        XtdComment.objects.get(pk=links[f"tag:blogger.com,1999:blog-4242.post-{n}"]) for n in (9001, 9002, 9003)
+    )
+    assert (reply.parent_id, third.parent_id, third.level) == (first.pk, reply.pk, 2)
+    assert reply.user_id == dana.pk  # same Blogger profile as the post's author
+    spam = XtdComment.objects.select_related("moderation").get(pk=links["tag:blogger.com,1999:blog-4242.post-9004"])
+    assert spam.moderation.state == "spam" and not spam.is_public
+    html = client.get(live.get_absolute_url()).content.decode()
+    assert "Worked for me at a meetup." in html and "Buy now." not in html
+    assert '<span class="badge">Author</span>' in html
+    response = client.get("/2021/09/informational-interviews.html")  # the old address, from <blogger:filename>
+    assert response.status_code == 301 and response["Location"] == live.get_absolute_url()
+    assert set(LegacyLink.objects.values_list("site", flat=True)) == {"4242"}
+    again = run(export, "import_blogger")
+    assert "   posts: 0 created, 0 updated, 3 unchanged, 1 skipped" in again
+    assert "comments: 0 created, 0 updated, 4 unchanged, 2 skipped" in again
