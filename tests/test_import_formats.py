@@ -171,3 +171,19 @@ def test_a_takeout_export_is_imported_beside_the_classic_backup(dana, client):
     again = run(export, "import_blogger")
     assert "   posts: 0 created, 0 updated, 3 unchanged, 1 skipped" in again
     assert "comments: 0 created, 0 updated, 4 unchanged, 2 skipped" in again
+
+
+def test_a_bare_ampersand_is_named_by_line_and_column(dana, tmp_path):
+    export = tmp_path / "amp.xml"
+    text = (FIXTURES / "wordpress-com-https.xml").read_text()
+    export.write_text(text.replace("/2024/02/03/hosted-post/</link>", "/2024/02/03/hosted-post/?a=1&b=2</link>"))
+    line, row = next((n, row) for n, row in enumerate(export.read_text().splitlines(), 1) if "&b=2" in row)
+    column = row.index("&b=2") + 3  # counted from 1: the "=" where the unfinished "&b" stops being a name
+    with pytest.raises(CommandError) as error:
+        run(export)
+    assert f"not a well-formed XML file: line {line}, column {column} (not well-formed (invalid token)):" in str(
+        error.value
+    )
+    assert "hosted-post/?a=1&b=2</link>" in str(error.value)
+    output = run(export, "import_wordpress", "--recover")
+    assert "   posts: 1 created" in output and f"    line {line}, column " in output
