@@ -187,3 +187,13 @@ def test_a_bare_ampersand_is_named_by_line_and_column(dana, tmp_path):
     assert "hosted-post/?a=1&b=2</link>" in str(error.value)
     output = run(export, "import_wordpress", "--recover")
     assert "   posts: 1 created" in output and f"    line {line}, column " in output
+
+
+def test_on_a_long_line_the_error_quotes_the_part_around_the_column(dana, tmp_path):
+    export = tmp_path / "long.xml"
+    text = (FIXTURES / "blogger-undeclared-prefix.xml").read_text()
+    export.write_text(text.replace("    <app:control>", "    " + "<title>x</title>" * 40 + "<app:control>", 1))
+    with pytest.raises(CommandError) as error:
+        run(export, "import_blogger")
+    quoted = str(error.value).split("(unbound prefix): ", 1)[1].split(". Run again", 1)[0]
+    assert "<app:control>" in quoted and quoted.startswith("'…") and len(quoted) <= 105

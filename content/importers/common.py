@@ -240,10 +240,11 @@ def _where(data, error):
     line, column = error.position
     reason = str(error).split(":", 1)[0]
     lines = data.split(b"\n")
-    text = lines[line - 1].decode("utf-8", errors="replace").strip() if 0 < line <= len(lines) else ""
-    if len(text) > 100:
+    text = lines[line - 1].decode("utf-8", errors="replace").rstrip() if 0 < line <= len(lines) else ""
+    if len(text) > 100:  # the part around the column
         start = max(0, column - 50)
-        text = ("…" if start else "") + text[start : start + 100] + "…"
+        text = ("…" if start else "") + text[start : start + 100] + ("…" if start + 100 < len(text) else "")
+    text = text.strip()
     return f"line {line}, column {column + 1} ({reason}): {text!r}"
 
 
