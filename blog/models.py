@@ -249,9 +249,11 @@ class PinnedPost(models.Model):
 class LegacyLink(models.Model):
     """Where an imported post or comment came from (content.importers), and its old address.
 
-    Keeps imports idempotent (a second run finds its rows by (source, kind, source_id) and
-    updates them) and answers the old URLs with redirects (blog.legacy). Comments are
-    linked by id only: the blog app does not depend on the comments app.
+    Keeps imports idempotent (a second run finds its rows by (source, site, kind, source_id)
+    and updates them) and answers the old URLs with redirects (blog.legacy). Ids are only
+    unique within one old site, hence `site`; "" is a row imported before sites were
+    recorded (content.importers.common adopts it on the next run of the same export).
+    Comments are linked by id only: the blog app does not depend on the comments app.
     """
 
     class Source(models.TextChoices):
@@ -264,6 +266,13 @@ class LegacyLink(models.Model):
         COMMENT = "comment", "Comment"
 
     source = models.CharField(max_length=12, choices=Source.choices)
+    site = models.CharField(
+        max_length=255,
+        blank=True,
+        default="",
+        help_text="The old site the id belongs to (a WordPress address, a Blogger blog id); "
+        '"": imported before sites were recorded.',
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     source_id = models.CharField(max_length=255, help_text="The entry's id in the export.")
     post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.CASCADE, related_name="legacy_links")
@@ -275,7 +284,7 @@ class LegacyLink(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["source", "kind", "source_id"], name="blog_legacylink_unique"),
+            models.UniqueConstraint(fields=["source", "site", "kind", "source_id"], name="blog_legacylink_site_unique"),
         ]
         indexes = [models.Index(fields=["source", "old_path"], name="blog_legacylink_path_idx")]
 

@@ -54,8 +54,9 @@ def test_posts_statuses_and_tags(imported):
     assert draft.status == Post.Status.DRAFT and draft.published_at is None and draft.slug == "a-draft"
     scheduled = post("104")
     assert scheduled.is_scheduled and not scheduled.is_public
-    assert "   posts: 4 created, 0 updated, 0 unchanged, 2 skipped" in imported
-    assert "skipped 1 post: post type 'page' is not imported" in imported
+    assert "   posts: 4 created, 0 updated, 0 unchanged, 1 skipped" in imported
+    assert "   pages: 0 created, 0 updated, 0 unchanged, 1 skipped" in imported
+    assert "skipped 1 page: standalone pages are not imported yet" in imported
     assert "skipped 1 post: post type 'attachment' is not imported" in imported
     assert "    tags: 3 created, 0 existing" in imported
 
@@ -106,7 +107,7 @@ def test_rerun_is_idempotent(imported):
     counts = (Post.objects.count(), XtdComment.objects.count(), Tag.objects.count(), LegacyLink.objects.count())
     again = run()
     assert (Post.objects.count(), XtdComment.objects.count(), Tag.objects.count(), LegacyLink.objects.count()) == counts
-    assert "   posts: 0 created, 0 updated, 4 unchanged, 2 skipped" in again
+    assert "   posts: 0 created, 0 updated, 4 unchanged, 1 skipped" in again
     assert "comments: 0 created, 0 updated, 7 unchanged, 2 skipped" in again
 
 
@@ -150,8 +151,11 @@ def test_a_post_that_cannot_be_saved_leaves_nothing_behind(dana, settings):
     assert not XtdComment.objects.exists()
     assert not LegacyLink.objects.filter(source_id__in=["101", "1001"]).exists()
     assert not Tag.objects.filter(name="Career Advice").exists()
-    assert "   posts: 3 created, 0 updated, 0 unchanged, 3 skipped" in output
+    assert "   posts: 3 created, 0 updated, 0 unchanged, 2 skipped" in output
     assert "body refused" in output
+    # Its 9 comments are counted as skipped with it (2 would have been skipped anyway).
+    assert "comments: 0 created, 0 updated, 0 unchanged, 9 skipped" in output
+    assert "skipped 7 comments: its post was not imported (body refused)" in output
 
 
 def test_foreign_files_are_refused(dana):

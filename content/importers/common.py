@@ -18,10 +18,16 @@ Decisions (also in README.md, "Importing"):
   broken entry stops the run with its number and id. Each post is then written in its own
   transaction with its tags and comments. --dry-run runs everything in one transaction and
   rolls it back.
-- **Idempotent.** blog.models.LegacyLink keeps (source, kind, source id) -> post / comment
-  id, with a checksum of the imported data: a rerun creates what is new, updates what
-  changed in the export and leaves the rest alone. A comment's moderation state and
+- **Idempotent.** blog.models.LegacyLink keeps (source, site, kind, source id) -> post /
+  comment id, with a checksum of the imported data: a rerun creates what is new, updates
+  what changed in the export and leaves the rest alone. A comment's moderation state and
   threading are never changed by a rerun (a moderator may have decided since).
+- **Keyed by site.** WordPress post and comment ids are only unique within one site, so the
+  site (Parsed.site: the export's blog address, or Blogger's blog id) is part of the key: a
+  second blog whose ids are the same numbers gets posts of its own. Rows written before
+  sites were recorded have site "": the first run with a site adopts such a row when it is
+  evidently the same entry (the same checksum or old address; for Blogger, whose entry ids
+  name the blog, the same id), and a comment when its post is the one being imported.
 - **The author's own comments** (same email, or same Blogger profile URI / WordPress user id
   as the post's author, or the --author user's email) are linked to the --author user, so
   they carry the Author badge. A matching name alone is not enough: anyone can type a name.
@@ -44,8 +50,7 @@ Decisions (also in README.md, "Importing"):
 import datetime
 import hashlib
 import json
-import re
-import xml.etree.ElementTree as ET  # noqa: S405 - DTDs are refused before parsing (load_xml)
+import xml.etree.ElementTree as ET  # noqa: S405 - DTDs are refused before parsing (load_document)
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
@@ -114,6 +119,7 @@ class PostData:
     theme: str | None = None  # the slug of one of Parsed.themes
     summary: str | None = None
     allow_comments: bool | None = None
+    note: str = ""  # told in the summary for this post ("password-protected on WordPress, ...")
 
     def checksum(self):
         stamp = self.published_at.isoformat() if self.published_at else ""
@@ -145,28 +151,160 @@ class Parsed:
     themes: list = field(default_factory=list)  # ThemeData, matched by slug
     tags: list = field(default_factory=list)  # TagData: tags by these slugs (or names) for PostData.tags' names
     pins: dict = field(default_factory=dict)  # post source_id -> [target source_ids], in order
+    site: str = ""  # the old site the ids belong to (see "Keyed by site"); the demo has none
+    dropped: list = field(default_factory=list)  # what --recover could not read ("line 3, column 30: ...")
+    ids_name_the_site: bool = False  # Blogger's ids contain the blog id: legacy rows match by id alone
 
 
 def _checksum(*values):
     return hashlib.sha256(json.dumps(values, ensure_ascii=False).encode()).hexdigest()
 
 
-_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+# Where a prefix is used without being declared (older Blogger exports write app: and thr:
+# without xmlns), --recover reads it in the namespace it always stands for in exports.
+KNOWN_PREFIXES = {
+    "app": "http://purl.org/atom/app#",
+    "thr": "http://purl.org/syndication/thread/1.0",
+    "gd": "http://schemas.google.com/g/2005",
+    "openSearch": "http://a9.com/-/spec/opensearchrss/1.0/",
+    "georss": "http://www.georss.org/georss",
+    "media": "http://search.yahoo.com/mrss/",
+    "blogger": "http://schemas.google.com/blogger/2018",
+    "wp": "http://wordpress.org/export/1.2/",
+    "excerpt": "http://wordpress.org/export/1.2/excerpt/",
+    "content": "http://purl.org/rss/1.0/modules/content/",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "wfw": "http://wellformedweb.org/CommentAPI/",
+}
+RECOVER_HINT = "Run again with --recover to import what is well-formed and list what is dropped."
 
 
-def load_xml(path):
-    """The file's root element. Non-XML, unreadable files and DTDs (entity bombs) are refused."""
+class _DTDRefused(Exception):
+    pass
+
+
+class _Builder(ET.TreeBuilder):
+    """ElementTree's builder, also noting the namespace prefixes and refusing any DTD."""
+
+    def __init__(self):
+        super().__init__()
+        self.namespaces = {}  # prefix -> uri, the first declaration of each
+
+    def start_ns(self, prefix, uri):
+        self.namespaces.setdefault(prefix, uri)
+
+    def doctype(self, name, pubid, system):
+        raise _DTDRefused  # stops the parser at the DOCTYPE, before any entity is declared or used
+
+
+def _declares_dtd(data):
+    """True if the prolog (the only place a DTD, and so an entity declaration, can be) has a DOCTYPE.
+
+    "<!ENTITY" anywhere else is text (CDATA, a comment) or a syntax error, never a declaration.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        data = data.decode("utf-16", errors="replace").encode()
+    i = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    while True:
+        while data[i : i + 1] in (b" ", b"\t", b"\r", b"\n"):
+            i += 1
+        for opening, closing in ((b"<?", b"?>"), (b"<!--", b"-->")):
+            if data.startswith(opening, i):
+                end = data.find(closing, i + len(opening))
+                if end < 0:
+                    return False  # not well-formed: the parser says where
+                i = end + len(closing)
+                break
+        else:
+            return data[i : i + 9].upper() == b"<!DOCTYPE"
+
+
+def _read(path):
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            return handle.read()
     except OSError as error:
         raise ImportFailed(f"{path}: cannot read the file ({error.strerror}).") from None
-    if _DOCTYPE.search(data[:4096]) or b"<!ENTITY" in data:
+
+
+def _parse(data):
+    """(root, {prefix: uri}) with the standard library's parser; DTDs refused."""
+    builder = _Builder()
+    parser = ET.XMLParser(target=builder)  # noqa: S314 - DTDs are refused (_declares_dtd, _Builder.doctype)
+    parser.feed(data)
+    return parser.close(), builder.namespaces
+
+
+def _where(data, error):
+    """ "line 3, column 30 (unbound prefix): <the line>" for a ParseError (columns counted from 1)."""
+    line, column = error.position
+    reason = str(error).split(":", 1)[0]
+    lines = data.split(b"\n")
+    text = lines[line - 1].decode("utf-8", errors="replace").rstrip() if 0 < line <= len(lines) else ""
+    if len(text) > 100:  # the part around the column
+        start = max(0, column - 50)
+        text = ("…" if start else "") + text[start : start + 100] + ("…" if start + 100 < len(text) else "")
+    text = text.strip()
+    return f"line {line}, column {column + 1} ({reason}): {text!r}"
+
+
+def load_document(path, *, recover=False):
+    """(root element, {prefix: namespace}, [what was dropped]) of an export file.
+
+    Unreadable and non-XML files are refused with the place of the first error; so are DTDs
+    (entity bombs). `recover`: a file that is not well-formed is read with lxml's recovering
+    parser instead; what it could not read is listed (line, column, what), elements under an
+    undeclared well-known prefix (KNOWN_PREFIXES) are read in their usual namespace.
+    """
+    data = _read(path)
+    if _declares_dtd(data):
         raise ImportFailed(f"{path}: the file declares a DTD or entities; exports never do, so it is refused.")
     try:
-        return ET.fromstring(data)  # noqa: S314 - no DTD (checked above), so no entity expansion
+        root, namespaces = _parse(data)
+        return root, namespaces, []
+    except _DTDRefused:
+        raise ImportFailed(
+            f"{path}: the file declares a DTD or entities; exports never do, so it is refused."
+        ) from None
     except ET.ParseError as error:
-        raise ImportFailed(f"{path}: not a well-formed XML file ({error}).") from None
+        if not recover:
+            raise ImportFailed(f"{path}: not a well-formed XML file: {_where(data, error)}. {RECOVER_HINT}") from None
+    return _recover(path, data)
+
+
+def _recover(path, data):
+    from lxml import etree  # only for --recover (requirements.txt says why)
+
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, load_dtd=False)
+    root = etree.fromstring(data, parser)  # noqa: S320 - no DTD (refused above), no entities resolved, no network
+    if root is None:
+        raise ImportFailed(f"{path}: nothing well-formed could be read, even with --recover.")
+    for element in root.iter(etree.Element):
+        prefix, colon, name = element.tag.partition(":")
+        if colon and not element.tag.startswith("{"):
+            uri = KNOWN_PREFIXES.get(prefix, f"urn:undeclared:{prefix}")
+            element.tag = f"{{{uri}}}{name}"
+        for attribute in [a for a in element.attrib if ":" in a and not a.startswith("{")]:
+            del element.attrib[attribute]  # an attribute under an undeclared prefix: nothing of ours reads one
+    dropped = []
+    for error in parser.error_log:
+        message = error.message.strip()
+        if error.type_name == "NS_ERR_UNDEFINED_NAMESPACE":
+            prefix = message.split("prefix ", 1)[-1].split(" ", 1)[0]
+            if prefix in KNOWN_PREFIXES:
+                message += f"; read as {KNOWN_PREFIXES[prefix]}"
+            else:
+                message += "; its elements are not read"
+        else:
+            message += "; what was there may be cut"
+        dropped.append(f"line {error.line}, column {error.column}: {message}")
+    root, namespaces = _parse(etree.tostring(root, encoding="utf-8"))
+    return root, namespaces, dropped
+
+
+def load_xml(path, *, recover=False):
+    """The file's root element (see load_document)."""
+    return load_document(path, recover=recover)[0]
 
 
 def local_name(tag):
@@ -190,11 +328,20 @@ def parse_iso(value, label, element):
 
 
 class Summary:
-    KINDS = ("posts", "comments", "tags")
+    """Counts per kind and outcome, and why each skipped item was skipped.
+
+    For posts, pages and comments every item of the file is counted once: created + updated +
+    unchanged + skipped = what the file holds (comments of items that are not imported are
+    skipped with them, each with its reason). The pages line shows only when the file has pages.
+    """
+
+    KINDS = ("posts", "pages", "comments", "tags")
 
     def __init__(self):
         self.counts = {}
         self.notes = []  # (kind, label, reason)
+        self.remarks = []  # (kind, label, text): imported, with something the reader should know
+        self.dropped = []  # what --recover could not read
 
     def count(self, kind, outcome, n=1):
         self.counts[kind, outcome] = self.counts.get((kind, outcome), 0) + n
@@ -206,9 +353,22 @@ class Summary:
         self.count(kind, "skipped")
         self.notes.append((kind, label, reason))
 
+    def checkpoint(self):
+        return dict(self.counts), len(self.notes), len(self.remarks)
+
+    def restore(self, checkpoint):
+        """Forget what was counted since `checkpoint` (its transaction was rolled back)."""
+        counts, notes, remarks = checkpoint
+        self.counts, self.notes, self.remarks = dict(counts), self.notes[:notes], self.remarks[:remarks]
+
+    def remark(self, kind, label, text):
+        self.remarks.append((kind, label, text))
+
     def lines(self, *, dry_run=False):
         out = []
         for kind in self.KINDS:
+            if kind == "pages" and not any(k == kind for k, _outcome in self.counts):
+                continue
             outcomes = ("created", "existing") if kind == "tags" else ("created", "updated", "unchanged", "skipped")
             out.append(f"{kind:>8}: " + ", ".join(f"{self.get(kind, o)} {o}" for o in outcomes))
         reasons = {}
@@ -220,6 +380,18 @@ class Summary:
             out.append(f"    {kind[:-1]} {label}: {reason}")
         if len(self.notes) > 50:
             out.append(f"    … and {len(self.notes) - 50} more")
+        remarks = {}
+        for kind, _label, text in self.remarks:
+            remarks[kind, text] = remarks.get((kind, text), 0) + 1
+        for (kind, text), n in sorted(remarks.items()):
+            out.append(f"  {n} {kind[:-1] if n == 1 else kind} {text}")
+        for kind, label, text in self.remarks:  # each one: the author has to look at them
+            out.append(f"    {kind[:-1]} {label}: {text}")
+        if self.dropped:
+            out.append(f"  read with --recover: {len(self.dropped)} problem{'s' if len(self.dropped) != 1 else ''}:")
+            out.extend(f"    {line}" for line in self.dropped[:50])
+            if len(self.dropped) > 50:
+                out.append(f"    … and {len(self.dropped) - 50} more")
         if dry_run:
             out.append("Dry run: nothing was written.")
         return out
@@ -309,6 +481,7 @@ def run_import(parsed, *, source, author, theme, dry_run=False, progress=None, m
     source is the truth (the demo): see "The demo is mirrored" above.
     """
     summary = Summary()
+    summary.dropped = list(parsed.dropped)
     for kind, label, reason in parsed.skipped:
         summary.skip(kind, label, reason)
     tags = _Tags(summary)
@@ -321,16 +494,31 @@ def run_import(parsed, *, source, author, theme, dry_run=False, progress=None, m
             post_theme = themes.get(data.theme) if data.theme else theme
             if post_theme is None:
                 raise ImportFailed(f"{data.label}: " + (f"no theme {data.theme!r}." if data.theme else "no theme."))
+            checkpoint = summary.checkpoint()
             try:
                 with transaction.atomic():
                     post = _import_post(
-                        data, source=source, author=author, theme=post_theme, tags=tags, summary=summary, mirror=mirror
+                        data,
+                        source=source,
+                        site=parsed.site,
+                        adopt_by_id=parsed.ids_name_the_site,
+                        author=author,
+                        theme=post_theme,
+                        tags=tags,
+                        summary=summary,
+                        mirror=mirror,
                     )
                     if post is not None:
-                        _import_comments(data, post, source=source, author=author, summary=summary, mirror=mirror)
+                        _import_comments(
+                            data, post, source=source, site=parsed.site, author=author, summary=summary, mirror=mirror
+                        )
             except (MarkupTooLong, MarkupRejected) as error:
                 tags.rollback()
+                summary.restore(checkpoint)
                 summary.skip("posts", data.label, f"body refused: {error}")
+                for comment in data.comments:  # rolled back with their post
+                    reason = comment.skip or "its post was not imported (body refused)"
+                    summary.skip("comments", f"{comment.source_id} on {data.label}", reason)
             except ImportFailed:
                 tags.rollback()
                 raise
@@ -343,6 +531,8 @@ def run_import(parsed, *, source, author, theme, dry_run=False, progress=None, m
             else:
                 tags.commit()
                 posts[data.source_id] = post
+                if data.note:
+                    summary.remark("posts", data.label, data.note)
             if progress:
                 progress.update(done)
         with transaction.atomic():
@@ -386,8 +576,21 @@ def _sync(obj, values):
     return bool(changed)
 
 
-def _import_post(data, *, source, author, theme, tags, summary, mirror=False):
-    link = LegacyLink.objects.filter(source=source, kind=LegacyLink.Kind.POST, source_id=data.source_id).first()
+def _post_link(data, *, source, site, adopt_by_id):
+    """The post's LegacyLink for this site, or a row from before sites were recorded that is this post."""
+    links = LegacyLink.objects.filter(source=source, kind=LegacyLink.Kind.POST, source_id=data.source_id)
+    link = links.filter(site=site).first()
+    if link is None and site:
+        old = links.filter(site="").first()
+        if old is not None and (
+            adopt_by_id or old.checksum == data.checksum() or (data.old_path and old.old_path == data.old_path[:500])
+        ):
+            link = old
+    return link
+
+
+def _import_post(data, *, source, author, theme, tags, summary, site="", adopt_by_id=False, mirror=False):
+    link = _post_link(data, source=source, site=site, adopt_by_id=adopt_by_id)
     post = Post.objects.filter(pk=link.post_id).first() if link and link.post_id else None
     if post is None and mirror:
         post = Post.objects.filter(slug=data.slug).first()  # written before the demo kept links
@@ -421,9 +624,9 @@ def _import_post(data, *, source, author, theme, tags, summary, mirror=False):
     else:
         summary.count("posts", "unchanged")
     if link is None:
-        link = LegacyLink(source=source, kind=LegacyLink.Kind.POST, source_id=data.source_id)
-    if (link.post_id, link.checksum, link.old_path) != (post.pk, checksum, data.old_path[:500]):
-        link.post, link.checksum, link.old_path = post, checksum, data.old_path[:500]
+        link = LegacyLink(source=source, site=site, kind=LegacyLink.Kind.POST, source_id=data.source_id)
+    if (link.post_id, link.checksum, link.old_path, link.site) != (post.pk, checksum, data.old_path[:500], site):
+        link.post, link.checksum, link.old_path, link.site = post, checksum, data.old_path[:500], site
         link.save()
     return post
 
@@ -449,28 +652,54 @@ def _in_thread_order(comments):
     return ordered
 
 
-def _import_comments(data, post, *, source, author, summary, mirror=False):
+def _comment_links(data, post, *, source, site, summary):
+    """{source_id: LegacyLink} of the post's comments already imported from this site.
+
+    Rows from before sites were recorded are adopted when they hang on this post. A comment id
+    of this site that is already imported on another post is not this comment's (ids are unique
+    per site, so the export changed under it): it is reported and left alone, never overwritten.
+    """
+    ids = [c.source_id for c in data.comments if not c.skip]
+    links = LegacyLink.objects.filter(source=source, kind=LegacyLink.Kind.COMMENT, source_id__in=ids)
+    found, elsewhere = {}, {}
+    for link in links.filter(site=site):
+        (found if link.post_id == post.pk else elsewhere)[link.source_id] = link
+    if site:
+        adopt = [
+            link
+            for link in links.filter(site="", post=post)
+            if link.source_id not in found and link.source_id not in elsewhere
+        ]
+        LegacyLink.objects.filter(pk__in=[link.pk for link in adopt]).update(site=site)
+        found.update((link.source_id, link) for link in adopt)
+    for source_id in elsewhere:
+        summary.skip(
+            "comments",
+            f"{source_id} on {data.label}",
+            "its id was imported before on another post of this site; that comment is left as it is",
+        )
+    return found, set(elsewhere)
+
+
+def _import_comments(data, post, *, source, author, summary, site="", mirror=False):
     if not data.comments:
         return
     author_ids = set(data.identities)
     if author.email:
         author_ids.add("email:" + author.email.lower())
-    links = {
-        link.source_id: link
-        for link in LegacyLink.objects.filter(
-            source=source, kind=LegacyLink.Kind.COMMENT, source_id__in=[c.source_id for c in data.comments]
-        )
-    }
+    links, taken = _comment_links(data, post, source=source, site=site, summary=summary)
+    if taken:
+        data.comments = [c for c in data.comments if c.source_id not in taken]
     if mirror:
         links.update(_adopt_comments(data, post, author, author_ids, links, source=source))
     positions = moderation.thread_positions([link.comment_id for link in links.values() if link.comment_id])
     reasons = {comment.reason or Reason.SEEDED for comment in data.comments if not comment.skip}
     if BULK_COMMENTS and not links and len(reasons) <= 1:
         reason = next(iter(reasons), Reason.SEEDED)
-        _bulk_write_comments(data, post, author, author_ids, source=source, summary=summary, reason=reason)
+        _bulk_write_comments(data, post, author, author_ids, source=source, site=site, summary=summary, reason=reason)
         return
     with moderation.seeding():
-        _write_comments(data, post, author, author_ids, links, positions, source=source, summary=summary)
+        _write_comments(data, post, author, author_ids, links, positions, source=source, site=site, summary=summary)
 
 
 # A post none of whose comments were imported before gets them in a few bulk queries
@@ -523,7 +752,7 @@ def _comment_fields(comment, author, author_ids):
     }
 
 
-def _bulk_write_comments(data, post, author, author_ids, *, source, summary, reason=Reason.SEEDED):
+def _bulk_write_comments(data, post, author, author_ids, *, source, summary, site="", reason=Reason.SEEDED):
     alias, written, rows, checksums = {}, set(), [], {}
 
     def resolve(source_id, depth=0):
@@ -545,6 +774,7 @@ def _bulk_write_comments(data, post, author, author_ids, *, source, summary, rea
     LegacyLink.objects.bulk_create(
         LegacyLink(
             source=source,
+            site=site,
             kind=LegacyLink.Kind.COMMENT,
             source_id=key,
             post=post,
@@ -555,7 +785,7 @@ def _bulk_write_comments(data, post, author, author_ids, *, source, summary, rea
     )
 
 
-def _write_comments(data, post, author, author_ids, links, positions, *, source, summary):
+def _write_comments(data, post, author, author_ids, links, positions, *, source, summary, site=""):
     new_links, pk_of, alias = [], {}, {}
 
     def resolve(source_id, depth=0):
@@ -602,6 +832,7 @@ def _write_comments(data, post, author, author_ids, links, positions, *, source,
         new_links.append(
             LegacyLink(
                 source=source,
+                site=site,
                 kind=LegacyLink.Kind.COMMENT,
                 source_id=comment.source_id,
                 post=post,
@@ -631,6 +862,11 @@ def add_arguments(parser):
         "--theme", help='Slug of an existing theme for the posts (default: an "Imported" theme, created).'
     )
     parser.add_argument("--dry-run", action="store_true", help="Report what would happen; write nothing.")
+    parser.add_argument(
+        "--recover",
+        action="store_true",
+        help="If the file is not well-formed XML, import what is and list what was dropped (line, column).",
+    )
 
 
 def handle(command, parse, source, options):
@@ -653,7 +889,7 @@ def handle(command, parse, source, options):
         if theme is None:
             raise CommandError(f"No theme with the slug {options['theme']!r}.")
     try:
-        parsed = parse(options["export"])
+        parsed = parse(options["export"], recover=options.get("recover", False))
     except ImportFailed as error:
         raise CommandError(str(error)) from None
     dry_run = options.get("dry_run", False)

@@ -2,34 +2,65 @@
 
 Items with wp:post_type "post" are imported (pages, attachments and menu items are
 reported as skipped); wp:status publish -> published, future -> published at its future
-time (scheduled), draft -> draft, anything else (private, pending, trash) is skipped.
+time (scheduled), draft -> draft, anything else (private, pending, trash) is skipped. A
+password-protected post (a non-empty wp:post_password) is imported as a draft, whatever its
+status, and the summary names it: this blog has no protected posts, and its password is not
+kept (the body would otherwise be open to every reader).
 Categories with domain "post_tag" or "category" become tags. Comments (wp:comment) keep
 their thread through wp:comment_parent; wp:comment_approved "1" -> published, "0" -> held,
 "spam" -> spam, "trash" -> skipped. Pingbacks and trackbacks are skipped. Dates are the
 *_gmt ones. The content (HTML with blank-line paragraphs) is kept as the body (see common.py).
+
+A file is a WordPress export, as for WordPress's own importer, by its wp: namespace (the one
+bound to the prefix "wp", else any http(s)://wordpress.org/export/1.N/: WordPress.com writes
+https) with a <wp:wxr_version> N.N. Ids are checked for repeats only among the items that are
+imported (posts, and pages once they are): menu items and attachments may repeat an id;
+a repeated post id is reported and only the first is imported.
+
+Post and comment ids are WordPress's, unique within one site: the site is the channel's
+wp:base_blog_url (else its <link>, else wp:base_site_url), without scheme, "www." or the
+final "/", so an export taken after a move to https still matches (common.py, "Keyed by site").
 """
 
 import datetime
 import re
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from blog.models import Post
 
-from .common import CommentData, ImportFailed, Parsed, PostData, load_xml, local_name, path_of
+from .common import CommentData, ImportFailed, Parsed, PostData, load_document, local_name, path_of
 
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 DC = "{http://purl.org/dc/elements/1.1/}"
-_WP_NAMESPACE = re.compile(r"^\{(http://wordpress\.org/export/1\.[0-9]+/)\}")
+_WP_NAMESPACE = re.compile(r"^https?://wordpress\.org/export/[0-9]+\.[0-9]+/$")
+_WXR_VERSION = re.compile(r"^[0-9]+\.[0-9]+$")
 COMMENT_STATES = {"1": "published", "approve": "published", "0": "held", "hold": "held", "spam": "spam"}
 TAG_DOMAINS = {"post_tag", "category"}
 
 
-def _wp_namespace(channel):
-    for element in channel.iter():
-        match = _WP_NAMESPACE.match(element.tag)
-        if match:
-            return "{" + match.group(1) + "}"
+def _wp_namespace(channel, namespaces):
+    """ "{uri}" of the wp: namespace whose <wp:wxr_version> the channel has, or None."""
+    candidates = [namespaces.get("wp"), *(uri for uri in namespaces.values() if _WP_NAMESPACE.match(uri))]
+    for uri in dict.fromkeys(filter(None, candidates)):
+        if _WXR_VERSION.match((channel.findtext(f"{{{uri}}}wxr_version") or "").strip()):
+            return f"{{{uri}}}"
     return None
+
+
+def site_of(channel, wp):
+    """The export's site, as a key: "example.com/blog" for https://www.example.com/blog/."""
+    for address in (
+        channel.findtext(wp + "base_blog_url"),
+        channel.findtext("link"),
+        channel.findtext(wp + "base_site_url"),
+    ):
+        address = (address or "").strip()
+        if address:
+            parts = urlsplit(address if "//" in address else "//" + address)
+            host = (parts.hostname or "").removeprefix("www.")
+            port = f":{parts.port}" if parts.port else ""
+            return (host + port + parts.path.rstrip("/"))[:255]
+    return ""
 
 
 def _date(value, label, element, *, required):
@@ -44,16 +75,16 @@ def _date(value, label, element, *, required):
         raise ImportFailed(f"{label}: <{element}> is not a date: {value!r}.") from None
 
 
-def parse(path):
-    root = load_xml(path)
+def parse(path, *, recover=False):
+    root, namespaces, dropped = load_document(path, recover=recover)
     channel = root.find("channel") if root.tag == "rss" else None
     if channel is None:
         raise ImportFailed(
             f"{path}: not a WordPress export: the root element is <{local_name(root.tag)}>, "
             "expected <rss> with a <channel>."
         )
-    wp = _wp_namespace(channel)
-    if wp is None or channel.find(wp + "wxr_version") is None:
+    wp = _wp_namespace(channel, namespaces)
+    if wp is None:
         raise ImportFailed(f"{path}: not a WordPress export: no <wp:wxr_version> in the channel.")
 
     def text(element, name):
@@ -66,22 +97,31 @@ def parse(path):
         user_id = text(author, wp + "author_id")
         authors[login] = frozenset(x for x in (email and "email:" + email, user_id and "wpuser:" + user_id) if x)
 
-    posts, skipped, seen = [], [], set()
+    posts, skipped, seen, comment_ids = [], [], {}, {}
     for number, item in enumerate(channel.findall("item"), 1):
         post_id = text(item, wp + "post_id")
         label = f"entry {number} (id {post_id or '?'})"
-        if not post_id.isdigit():
-            raise ImportFailed(f"{label}: missing or bad <wp:post_id>.")
-        if post_id in seen:
-            raise ImportFailed(f"{label}: <wp:post_id> {post_id} appears twice.")
-        seen.add(post_id)
         post_type = text(item, wp + "post_type") or "post"
+        if post_type in ("post", "page"):  # what is (or will be) imported: its id must be one
+            if not post_id.isdigit():
+                raise ImportFailed(f"{label}: missing or bad <wp:post_id>.")
+            first = seen.setdefault(post_id, f"entry {number}")
+            if first != f"entry {number}":
+                kind = post_type + "s"
+                reason = f"its id appears twice in the file (first as {first})"
+                skipped += _not_imported(item, wp, kind, label, reason, f"on a second item with the id {post_id}")
+                continue
+        if post_type == "page":
+            skipped += _not_imported(item, wp, "pages", label, "standalone pages are not imported yet", "on a page")
+            continue
         if post_type != "post":
-            skipped.append(("posts", label, f"post type {post_type!r} is not imported"))
+            reason = f"post type {post_type!r} is not imported"
+            skipped += _not_imported(item, wp, "posts", label, reason, f"on a {post_type!r} item")
             continue
         status = text(item, wp + "status")
         if status not in ("publish", "future", "draft"):
-            skipped.append(("posts", label, f"status {status or 'missing'!r} is not imported"))
+            reason = f"status {status or 'missing'!r} is not imported"
+            skipped += _not_imported(item, wp, "posts", label, reason, f"on a post with status {status or 'missing'!r}")
             continue
         published_at = _date(text(item, wp + "post_date_gmt"), label, "wp:post_date_gmt", required=False)
         if published_at is None and status != "draft":
@@ -95,6 +135,9 @@ def parse(path):
             if category.get("domain") in TAG_DOMAINS and (category.text or "").strip()
         ]
         tags = [t for t in tags if t.lower() != "uncategorized"]
+        protected = bool(text(item, wp + "post_password"))
+        if protected:
+            status = "draft"
         post = PostData(
             source_id=post_id,
             label=label,
@@ -106,11 +149,35 @@ def parse(path):
             slug=unquote(text(item, wp + "post_name")),
             old_path="" if status == "draft" else path_of(text(item, "link")),
             identities=authors.get(text(item, DC + "creator"), frozenset()),
+            note="password-protected on WordPress: imported as a draft" if protected else "",
         )
         for c_number, element in enumerate(item.findall(wp + "comment"), 1):
-            post.comments.append(_comment(element, wp, f"{label}, comment {c_number}"))
+            comment = _comment(element, wp, f"{label}, comment {c_number}")
+            first = comment_ids.setdefault(comment.source_id, label)
+            if first is not label:  # ids are unique per site: a second one is not the same comment
+                skipped.append(
+                    (
+                        "comments",
+                        f"{comment.source_id} on {label}",
+                        f"its id appears twice in the file (first on {first})",
+                    )
+                )
+                continue
+            post.comments.append(comment)
         posts.append(post)
-    return Parsed(posts=posts, skipped=skipped)
+    return Parsed(posts=posts, skipped=skipped, site=site_of(channel, wp), dropped=dropped)
+
+
+def _not_imported(item, wp, kind, label, reason, where):
+    """Skip notes for an item that is not imported and each of its comments (counted with their reason)."""
+    comments = item.findall(wp + "comment")
+    if comments:
+        label = f"{label}, with {len(comments)} comment{'s' if len(comments) != 1 else ''}"
+    notes = [(kind, label, reason)]
+    for element in comments:
+        comment_id = (element.findtext(wp + "comment_id") or "").strip() or "?"
+        notes.append(("comments", f"{comment_id} on {label.split(',')[0]}", f"{where}, which is not imported"))
+    return notes
 
 
 def _comment(element, wp, label):

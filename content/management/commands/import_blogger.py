@@ -1,4 +1,4 @@
-"""`python manage.py import_blogger EXPORT.xml [--author USERNAME] [--theme SLUG] [--dry-run]`.
+"""`python manage.py import_blogger EXPORT.xml [--author USERNAME] [--theme SLUG] [--dry-run] [--recover]`.
 
 Imports posts, tags and threaded comments from a Blogger export (Atom XML); safe to run again
 (content.importers.common explains how).
