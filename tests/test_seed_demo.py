@@ -51,7 +51,10 @@ def test_creates_published_posts_across_themes():
     assert len({post.theme_id for post in published}) >= 3
     assert Theme.objects.count() >= 4
     author = get_user_model().objects.get(username=DEMO_USERNAME)
-    assert author.is_staff and author.is_superuser
+    # A writer, not a superuser: she writes and moderates, the site's administration stays hidden.
+    assert author.is_staff and not author.is_superuser
+    assert author.has_perms(["blog.add_post", "blog.change_page", "images.add_image", "comments.change_moderation"])
+    assert not author.has_perm("auth.change_user")
     assert author.check_password(DEMO_PASSWORD)
     assert all(post.author == author and post.allow_comments for post in Post.objects.all())
     assert "Log in at http://testserver/admin/ as author / demo-author-password" in output
@@ -279,3 +282,15 @@ def test_rerun_creates_no_comments_and_keeps_moderator_decisions():
     _, comments = demo_comments()
     assert comments["priya@example.com"].moderation.state == State.PUBLISHED
     assert comments["author@example.com"].parent_id == comments["jordan@example.com"].pk
+
+
+def test_the_demo_author_has_a_writers_admin(client):
+    seed()
+    client.force_login(get_user_model().objects.get(username=DEMO_USERNAME))
+    index = client.get("/admin/").content.decode()
+    for section in ["Posts", "Pages", "Images", "Moderation queue", "Your profile"]:
+        assert section in index, section
+    for hidden in ["Groups", "Sites", "Task results"]:
+        assert hidden not in index, hidden
+    for path in ["/admin/comments/moderatedcomment/", "/admin/blog/post/add/", "/admin/images/image/add/"]:
+        assert client.get(path).status_code == 200, path

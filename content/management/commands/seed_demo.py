@@ -24,6 +24,7 @@ from django.urls import reverse
 
 from blog import site
 from blog.models import AuthorProfile, LegacyLink, Page
+from blog.writers import writers_group
 from content.importers import demo
 from content.importers.common import ImportFailed, run_import
 
@@ -33,8 +34,7 @@ DEMO_USER = {
     "first_name": "Dana",
     "last_name": "Reyes",
     "email": "author@example.com",
-    "is_staff": True,
-    "is_superuser": True,
+    "is_staff": True,  # a writer (blog.writers), not a superuser: the admin shows her what she writes with
 }
 KINDS = ("users", "profiles", "themes", "tags", "posts", "pins", "comments", "pages")
 
@@ -109,4 +109,5 @@ class Command(BaseCommand):
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+            user.groups.add(writers_group())
         return user, created
