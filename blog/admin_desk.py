@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from .editor import PageEditorMixin
 from .models import AuthorProfile, Page
 
 
@@ -97,7 +98,7 @@ class AuthorProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(PageEditorMixin, admin.ModelAdmin):
     Media = DeskMedia
     list_display = ["title", "slug", "status", "in_menu", "menu_order", "updated_at", "view_link"]
     list_display_links = ["title"]
@@ -108,9 +109,17 @@ class PageAdmin(admin.ModelAdmin):
     ordering = ["menu_order", "title"]
     readonly_fields = ["preview", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "body"]}),
+        (None, {"fields": ["title", "body"], "classes": ["editor-writing"]}),
+        (None, {"fields": ["slug"]}),
         ("Publishing", {"fields": ["status", "in_menu", "menu_order"]}),
-        ("Preview", {"fields": ["preview"], "description": "The body as readers see it, as last saved."}),
+        (
+            "Preview",
+            {
+                "fields": ["preview"],
+                "classes": ["editor-saved-preview"],  # hidden when the editor's live preview runs
+                "description": "The body as readers see it, as last saved.",
+            },
+        ),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 

@@ -177,4 +177,29 @@ class EditorAdminMixin:
         return response
 
 
-__all__ = ["EditorAdminMixin", "LabelledSplitDateTime", "MarkdownEditor", "TitleInput", "image_upload_url"]
+class PageEditorMixin:
+    """Standalone pages are written in the same editor: its title and body widgets, with the
+    posts' preview endpoints (both render with render_markdown's "post" profile) and uploads."""
+
+    inlines_after_fieldsets = 1
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "title":
+            kwargs["widget"] = TitleInput({"placeholder": "Page title"})
+        elif db_field.name == "body":
+            kwargs["widget"] = MarkdownEditor(
+                preview_url=reverse("admin:blog_post_preview"),
+                frame_url=reverse("admin:blog_post_preview_frame"),
+                upload_url=image_upload_url(),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+__all__ = [
+    "EditorAdminMixin",
+    "LabelledSplitDateTime",
+    "MarkdownEditor",
+    "PageEditorMixin",
+    "TitleInput",
+    "image_upload_url",
+]

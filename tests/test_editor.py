@@ -255,3 +255,12 @@ def test_a_title_typed_over_lines_is_saved_on_one(staff_client, staff, theme):
 
     assert response.status_code == 302
     assert Post.objects.get().title == "How to ask for a referral"
+
+
+def test_standalone_pages_are_written_in_the_same_editor(staff_client):
+    html = staff_client.get("/admin/blog/page/add/").content.decode()
+    assert '<script src="/static/js/editor.js" defer></script>' in html
+    assert '<div class="md-toolbar" role="toolbar" aria-label="Formatting" aria-controls="id_body" hidden>' in html
+    assert re.search(r'<textarea name="title"[^>]*class="editor-title"', html)
+    assert 'data-preview-url="/admin/blog/post/preview/"' in html or "/admin/blog/post/preview/" in html
+    assert 'data-upload-url="/admin/images/image/upload/"' in html
