@@ -1,25 +1,18 @@
 """Exports WordPress itself accepts: namespaces, repeated menu ids, "<!ENTITY" in text, broken XML, Takeout."""
 
-import io
-from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django_comments_xtd.models import XtdComment
 
 from blog.models import LegacyLink, Post
 
 from .factories import UserFactory
+from .importing import FIXTURES, run
 
 pytestmark = pytest.mark.django_db
 
-FIXTURES = Path(__file__).parent / "fixtures"
 
-
-def run(path, command="import_wordpress", *args):
-    out = io.StringIO()
-    call_command(command, str(path), "--author", "dana", *args, stdout=out)
-    return out.getvalue()
 
 
 @pytest.fixture

@@ -1,24 +1,16 @@
 """What an import reports: protected posts, items and comments not imported, sums that add up."""
 
-import io
-from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from blog.models import Post
 
 from .factories import UserFactory
+from .importing import FIXTURES, run
 
 pytestmark = pytest.mark.django_db
 
-FIXTURES = Path(__file__).parent / "fixtures"
 
-
-def run(path, command="import_wordpress", *args):
-    out = io.StringIO()
-    call_command(command, str(path), "--author", "dana", *args, stdout=out)
-    return out.getvalue()
 
 
 @pytest.fixture

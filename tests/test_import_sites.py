@@ -1,28 +1,20 @@
 """Imports keyed by the old site: two blogs whose ids are the same numbers never overwrite each other."""
 
-import io
-from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django_comments_xtd.models import XtdComment
 
 from blog.models import LegacyLink, Post
 
 from .factories import UserFactory
+from .importing import FIXTURES, run
 
 pytestmark = pytest.mark.django_db
 
-FIXTURES = Path(__file__).parent / "fixtures"
 FIRST = FIXTURES / "wordpress-export.xml"  # https://old.example.com
 SECOND = FIXTURES / "wordpress-second-site.xml"  # https://sam.example.org, the same ids 101, 102, 1001
 COLLIDE = FIXTURES / "wordpress-comment-ids-collide.xml"
 
-
-def run(path, command="import_wordpress"):
-    out = io.StringIO()
-    call_command(command, str(path), "--author", "dana", stdout=out)
-    return out.getvalue()
 
 
 @pytest.fixture
