@@ -4,9 +4,11 @@ Skipped, with the reason, when Chromium or Playwright is missing. The accessibil
 need axe-core in tests/e2e/node_modules (`npm ci` here; `make test` does it when npm exists).
 """
 
+import contextlib
 import datetime
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -64,12 +66,34 @@ def new_context(browser, live_server):
     def make(**options):
         context = browser.new_context(base_url=live_server.url, **options)
         context.set_default_timeout(10_000)
-        contexts.append(context)
+        in_flight = set()
+        context.on("request", lambda request: in_flight.add(request))
+        context.on("requestfinished", lambda request: in_flight.discard(request))
+        context.on("requestfailed", lambda request: in_flight.discard(request))
+        contexts.append((context, in_flight))
         return context
 
     yield make
-    for context in contexts:
+    for context, in_flight in contexts:
+        quiesce(context, in_flight)
         context.close()
+
+
+def quiesce(context, in_flight, timeout=5.0):
+    """Let the test's last requests finish and send no more, before the database is flushed.
+
+    A page still talking to the live server when the test ends (a debounced preview, the
+    editor's autosave on `pagehide` as the page closes) would write while PostgreSQL
+    truncates the tables: a deadlock, and a failed test that did nothing wrong.
+    """
+    context.route("**/*", lambda route: route.abort())
+    pages = context.pages
+    for page in pages:  # keepalive requests sent while a page unloads bypass Playwright's routing
+        with contextlib.suppress(Exception):
+            page.evaluate("() => { window.fetch = () => new Promise(() => {}); navigator.sendBeacon = () => true; }")
+    deadline = time.monotonic() + timeout
+    while pages and in_flight and time.monotonic() < deadline:
+        pages[0].wait_for_timeout(50)  # lets Playwright deliver the requests' events
 
 
 @pytest.fixture
