@@ -1,10 +1,21 @@
 """Paging long lists without counting them."""
 
+import re
+
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.utils.functional import cached_property
 
 # The furthest row a page may start at: a larger OFFSET overflows the database's integers.
 MAX_OFFSET = 2**62
+# How a page number is written in our links: ASCII digits, no leading zero. int() also reads
+# "01", " 1", "+1" and "١" (Arabic-Indic one): each would be one more copy of a page in the
+# page cache, so they are not page numbers (blog.views.CanonicalPageMixin: 404).
+CANONICAL_NUMBER = re.compile(r"[1-9][0-9]*")
+
+
+def canonical_number(value):
+    """`value` as a page number if it is written as our links write one, else None."""
+    return int(value) if isinstance(value, str) and CANONICAL_NUMBER.fullmatch(value) else None
 
 
 class NoCountPaginator(Paginator):

@@ -13,10 +13,21 @@ from django.views.generic import DetailView, ListView, MonthArchiveView, Templat
 
 from . import selectors
 from .models import Page, Post, Tag, Theme
-from .pagination import CappedCountPaginator, NoCountPaginator
+from .pagination import CappedCountPaginator, NoCountPaginator, canonical_number
 
 
-class PublicPostsMixin:
+class CanonicalPageMixin:
+    """?page= only as our links write it (blog.pagination.canonical_number), or "last"; a
+    number written another way ("01", "١") would be one more copy of a page to cache: 404."""
+
+    def paginate_queryset(self, queryset, page_size):
+        value = self.request.GET.get(self.page_kwarg)
+        if value is not None and value != "last" and canonical_number(value) is None:
+            raise Http404("No such page.")
+        return super().paginate_queryset(queryset, page_size)
+
+
+class PublicPostsMixin(CanonicalPageMixin):
     """List views over public posts only, with theme and tags prefetched."""
 
     paginate_by = settings.BLOG_POSTS_PER_PAGE
@@ -220,7 +231,7 @@ class ArchiveIndexView(TemplateView):
         return super().get_context_data(archive=selectors.archive_months(), **kwargs)
 
 
-class PostArchiveMixin:
+class PostArchiveMixin(CanonicalPageMixin):
     date_field = "published_at"
     allow_empty = False
     allow_future = False
@@ -249,7 +260,7 @@ class PostMonthArchiveView(PostArchiveMixin, MonthArchiveView):
         return []
 
 
-class SearchView(ListView):
+class SearchView(CanonicalPageMixin, ListView):
     template_name = "blog/search.html"
     context_object_name = "posts"
     paginate_by = settings.BLOG_POSTS_PER_PAGE

@@ -24,6 +24,7 @@ invalidation is seen as blog.cache describes.
 
 import hashlib
 import logging
+import re
 import threading
 from collections import OrderedDict
 
@@ -36,6 +37,9 @@ from blog.cache import STATE_KEY, generation
 
 CACHED_PREFIXES_EXCLUDED = ("/admin/", "/comments/", "/search/", "/static/")
 KEY_PARAMS = ("page", "cpage")  # short numbers only: see is_cacheable_request
+# A page number as our links write it ("1" ... "99999"; not "01", "١" or "²", which int()
+# and str.isdigit() accept): one stored copy per real page.
+STORED_NUMBER = re.compile(r"[1-9][0-9]{0,4}")
 PAGE_TIMEOUT = 24 * 3600
 logger = logging.getLogger(__name__)
 
@@ -88,7 +92,7 @@ def is_cacheable_request(request):
         return False
     for name in KEY_PARAMS:  # arbitrary values must not fill the cache with copies of a page
         value = request.GET.get(name)
-        if value is not None and not (value.isdigit() and len(value) <= 5):
+        if value is not None and not STORED_NUMBER.fullmatch(value):
             return False
     cookies = request.COOKIES
     # A session (signed in), a message, or held comments of one's own (comments.views): personal.
@@ -103,8 +107,12 @@ def _key(request):
     return f"page:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
-def _storable(response):
+def _storable(request, response):
     if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    # A view that showed another page than the one asked for (?cpage=99999 shows the last
+    # page of comments) says so: that copy is not stored under the number asked for.
+    if getattr(request, "page_cache_store", True) is False:
         return False
     control = response.get("Cache-Control", "")
     return not any(word in control for word in ("private", "no-store", "no-cache"))
@@ -137,7 +145,7 @@ class PageCacheMiddleware:
             response["X-Page-Cache"] = "hit"
             return get_conditional_response(request, etag=response["ETag"], response=response)
         response = self.get_response(request)
-        if _storable(response):
+        if _storable(request, response):
             response.content = content = response.content  # one string, however it was written
             response["ETag"] = f'W/"{current}"'
             patch_cache_control(response, public=True, max_age=0, must_revalidate=True)

@@ -251,3 +251,38 @@ def test_odd_query_values_are_not_stored(client, post):
     for url in ["/?page=abc", "/?cpage=" + "9" * 50, "/?p=12345"]:
         client.get(url)
         assert "X-Page-Cache" not in client.get(url), url
+
+
+# One stored copy per real page (issue 18, finding 3): numbers the cache could be filled with ------
+
+
+@pytest.mark.parametrize("value", ["01", "00001", "١", "²", "+1", " 1", "1 "])
+def test_page_numbers_spelled_another_way_are_not_pages(client, post, value):
+    response = client.get("/", {"page": value})
+    assert response.status_code == 404
+    assert "X-Page-Cache" not in response
+
+
+@pytest.mark.parametrize("value", ["01", "١", "²", "0", "-1"])
+def test_comment_page_numbers_spelled_another_way_are_never_stored(client, post, value):
+    url = f"{post.get_absolute_url()}?cpage={value}"
+    assert client.get(url).status_code == 200  # the thread's newest page, as without a number
+    assert "X-Page-Cache" not in client.get(url)
+
+
+def test_a_comment_page_past_the_last_is_shown_as_the_last_but_never_stored(client, post):
+    for n in ["2", "7", "99999"]:
+        url = f"{post.get_absolute_url()}?cpage={n}"
+        assert client.get(url).status_code == 200
+        assert "X-Page-Cache" not in client.get(url), n
+    # The real page is stored once.
+    client.get(f"{post.get_absolute_url()}?cpage=1")
+    assert client.get(f"{post.get_absolute_url()}?cpage=1")["X-Page-Cache"] == "hit"
+
+
+def test_only_real_list_pages_are_stored(client, post):
+    client.get("/?page=1")
+    assert client.get("/?page=1")["X-Page-Cache"] == "hit"
+    assert client.get("/?page=5").status_code == 404  # no such page: nothing stored
+    assert client.get("/?page=last").status_code == 200
+    assert "X-Page-Cache" not in client.get("/?page=last")  # a name for another page's copy

@@ -3,6 +3,8 @@ from django.conf import settings
 from django.urls import reverse
 from django_comments_xtd import get_form
 
+from blog.pagination import canonical_number
+
 from .. import rules, selectors
 from ..views import pending_ids
 
@@ -13,13 +15,12 @@ register = template.Library()
 def comment_section(context, post):
     """Count, thread (one page of it) and form under a post."""
     request = context["request"]
-    try:
-        page = int(request.GET.get("cpage", ""))
-    except ValueError:
-        page = None
+    page = canonical_number(request.GET.get("cpage"))  # "01", "١", "0": the newest page, as without one
     user = context.get("user")
     moderator = bool(user and user.is_authenticated and user.is_staff)  # never an anonymous, cached page
     thread = selectors.thread_page(post, page=page, pending_ids=pending_ids(request), moderator=moderator)
+    if page is not None and thread.number != page:
+        request.page_cache_store = False  # ?cpage=99999 shows the last page: not a copy to keep (config.page_cache)
     closed = rules.comments_closed(post)
     shown = {row[selectors.PK] for row in thread.rows}
     general, beside = [], {}  # messages about one comment go beside it, if it is on this page
