@@ -26,6 +26,14 @@ def unique_slug(instance, value, *, max_length=200):
     return slug
 
 
+def check_markdown(field, text):
+    """A form error on `field` when `text` cannot be rendered (too long, or refused), with its message."""
+    try:
+        render_markdown(text, profile="post")
+    except (MarkupTooLong, MarkupRejected) as error:
+        raise ValidationError({field: str(error)}) from None
+
+
 class Theme(models.Model):
     """A curated subject area ("Job Search", "Networking"). Every post has one."""
 
@@ -182,10 +190,7 @@ class Post(models.Model):
         return reverse("blog:post_detail", kwargs={"year": date.year, "month": f"{date.month:02d}", "slug": self.slug})
 
     def clean(self):
-        try:
-            render_markdown(self.body, profile="post")
-        except (MarkupTooLong, MarkupRejected) as error:
-            raise ValidationError({"body": str(error)}) from None
+        check_markdown("body", self.body)
 
     def render(self):
         """Fill the derived fields from body and summary (the only writer of body_html)."""
@@ -338,10 +343,7 @@ class AuthorProfile(models.Model):
         return reverse("blog:author_detail", args=[self.user.get_username()])
 
     def clean(self):
-        try:
-            render_markdown(self.bio, profile="post")
-        except (MarkupTooLong, MarkupRejected) as error:
-            raise ValidationError({"bio": str(error)}) from None
+        check_markdown("bio", self.bio)
 
 
 def reserved_path_segments():
@@ -437,10 +439,7 @@ class Page(models.Model):
         return reverse("blog:page_detail", args=[self.slug])
 
     def clean(self):
-        try:
-            render_markdown(self.body, profile="post")
-        except (MarkupTooLong, MarkupRejected) as error:
-            raise ValidationError({"body": str(error)}) from None
+        check_markdown("body", self.body)
 
     def render(self):
         """Fill body_html and excerpt from the body (the only writer of body_html)."""
