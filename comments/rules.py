@@ -18,7 +18,7 @@ there (comments.models.Reason). The rules, each configured in settings (see `con
             an email with none published yet
     publish everything else ("clean")
 
-`history()` reads what the rules need in one query; `rejection()` and `classify()` are
+`history()` reads what the rules need in two queries; `rejection()` and `classify()` are
 pure functions of it; `decide()` runs the three. comments.moderation stores what they
 decide and is the only code that writes comments. The rate-limit counter (`count_for_rate_limit`) is
 the one exception: a counter in the cache, not a comment.
@@ -35,7 +35,7 @@ from django.db.models import Exists
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
-from . import spam
+from . import folding, spam
 from .models import Reason, State
 
 DEFAULTS = {
@@ -78,10 +78,6 @@ class Decision:
 
 
 STATE_FOR_OUTCOME = {Outcome.PUBLISH: State.PUBLISHED, Outcome.HOLD: State.HELD, Outcome.SPAM: State.SPAM}
-
-# One match per link: a URL, a bare www. address, or a Markdown/HTML link to anything else.
-_LINK = re.compile(r"https?://|(?<!//)www\.|\]\((?!\s*https?://|\s*www\.)|<a\s", re.IGNORECASE)
-
 
 def client_ip(request):
     """The client's address: REMOTE_ADDR, or the one the outermost trusted proxy saw.
@@ -146,16 +142,23 @@ RATE_LIMITED = Decision(
 
 @dataclass(frozen=True)
 class History:
-    """What the rules need to know of a commenter's past comments (one query: `history()`)."""
+    """What the rules need to know of a commenter's past comments (two queries: `history()`)."""
 
     duplicate: bool  # the same text on the same post, within COMMENTS_DUPLICATE_WINDOW
     known: bool  # a published comment from this email, anywhere
     known_site: bool = True  # a published comment from this email with this website (or none given)
 
 
+# How many of one commenter's recent comments on a post a new one is compared with.
+DUPLICATE_LOOKBACK = 50
+
+
 def history(post, *, email, text, url=""):
-    """The History, in one query of three EXISTS (each stops at its first row: a regular's
-    hundreds of comments cost no more than a newcomer's none)."""
+    """The History, in two queries: two EXISTS (each stops at its first row: a regular's
+    hundreds of comments cost no more than a newcomer's none), and the commenter's recent
+    texts on this post (at most DUPLICATE_LOOKBACK), compared with this one as a reader sees
+    them (comments.folding.duplicate_key: spacing, line endings, entities, invisible
+    characters and a final full stop make no new comment)."""
     from blog.models import Post
 
     since = timezone.now() - timedelta(seconds=conf("COMMENTS_DUPLICATE_WINDOW"))
@@ -166,14 +169,18 @@ def history(post, *, email, text, url=""):
     found = (
         Post.objects.filter(pk=post.pk)
         .values(
-            duplicate=Exists(theirs.filter(object_pk=str(post.pk), comment=text, submit_date__gte=since)),
             known=Exists(published),
             known_site=Exists(published.filter(user_url__iexact=url or "")),
         )
         .first()
-    ) or {"duplicate": False, "known": False, "known_site": False}
+    ) or {"known": False, "known_site": False}
+    recent = theirs.filter(object_pk=str(post.pk), submit_date__gte=since).order_by("-submit_date")
+    key = folding.duplicate_key(text)
+    duplicate = any(
+        folding.duplicate_key(earlier) == key for earlier in recent.values_list("comment", flat=True)[:DUPLICATE_LOOKBACK]
+    )
     return History(
-        duplicate=found["duplicate"],
+        duplicate=duplicate,
         known=found["known"],
         known_site=not url or found["known_site"],  # no website given: nothing new
     )
@@ -239,8 +246,7 @@ def classify(post, *, text, past, user=None, score=None, seconds=None):
     """
     if is_trusted(user, post):
         return Decision(Outcome.PUBLISH, Reason.TRUSTED)
-    lowered = text.lower()
-    if any(word.lower() in lowered for word in conf("COMMENTS_SPAM_WORDS")):
+    if folding.contains_any(text, conf("COMMENTS_SPAM_WORDS")):
         return Decision(Outcome.SPAM, Reason.SPAM_WORD)
     if score is not None and score.probability >= conf("COMMENTS_SPAM_THRESHOLD"):
         return Decision(Outcome.SPAM, Reason.SCORE, note=score.explain())
@@ -251,9 +257,9 @@ def classify(post, *, text, past, user=None, score=None, seconds=None):
     private = privacy_problem(text) if conf("COMMENTS_PRIVACY_GUARD") else ""
     if private:
         return Decision(Outcome.HOLD, Reason.PRIVACY, note=private)
-    if len(_LINK.findall(text)) > conf("COMMENTS_MAX_LINKS"):
+    if folding.link_count(text) > conf("COMMENTS_MAX_LINKS"):
         return Decision(Outcome.HOLD, Reason.LINKS)
-    if any(word.lower() in lowered for word in conf("COMMENTS_MODERATION_WORDS")):
+    if folding.contains_any(text, conf("COMMENTS_MODERATION_WORDS")):
         return Decision(Outcome.HOLD, Reason.MODERATION_WORD)
     if past.known and not past.known_site:
         # A trusted commenter who suddenly advertises a website: the returning spammer's move.
