@@ -174,9 +174,7 @@ def duplicate_key(text):
 
 
 # An address left as text: a scheme, a protocol-relative //host.tld, or a bare www.
-_TEXT_LINK = re.compile(
-    r"\b(?:https?|ftp)://|(?<![\w/:.])//(?=[\w-]+(?:\.[\w-]+)+)|(?<![\w./@-])www\.", re.IGNORECASE
-)
+_TEXT_LINK = re.compile(r"\b(?:https?|ftp)://|(?<![\w/:.])//(?=[\w-]+(?:\.[\w-]+)+)|(?<![\w./@-])www\.", re.IGNORECASE)
 
 
 def link_count(text):

@@ -46,13 +46,13 @@ class CommentForm(XtdCommentForm):
         folded = unicodedata.normalize("NFKC", raw).lower()
         if folded.startswith(("//", "\\\\", "/\\", "\\/")):
             raise forms.ValidationError(
-                "Give your website's full address, starting with https:// (an address starting with // is not accepted)."
+                "Give your website's full address, starting with https:// "
+                "(an address starting with // is not accepted)."
             )
         match = re.match(r"([a-z][a-z0-9+.-]*):", folded)
         scheme = match.group(1) if match and "." not in match.group(1) else ""  # not host.example:8080
         if scheme and scheme not in ("http", "https"):
             raise forms.ValidationError(
-                "Only http:// and https:// websites can be given; "
-                f"a {scheme}: address is not accepted."
+                f"Only http:// and https:// websites can be given; a {scheme}: address is not accepted."
             )
         return self.cleaned_data.get("url", "")

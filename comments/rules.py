@@ -79,6 +79,7 @@ class Decision:
 
 STATE_FOR_OUTCOME = {Outcome.PUBLISH: State.PUBLISHED, Outcome.HOLD: State.HELD, Outcome.SPAM: State.SPAM}
 
+
 def client_ip(request):
     """The client's address: REMOTE_ADDR, or the one the outermost trusted proxy saw.
 
@@ -176,9 +177,8 @@ def history(post, *, email, text, url=""):
     ) or {"known": False, "known_site": False}
     recent = theirs.filter(object_pk=str(post.pk), submit_date__gte=since).order_by("-submit_date")
     key = folding.duplicate_key(text)
-    duplicate = any(
-        folding.duplicate_key(earlier) == key for earlier in recent.values_list("comment", flat=True)[:DUPLICATE_LOOKBACK]
-    )
+    earlier = recent.values_list("comment", flat=True)[:DUPLICATE_LOOKBACK]
+    duplicate = any(folding.duplicate_key(one) == key for one in earlier)
     return History(
         duplicate=duplicate,
         known=found["known"],

@@ -94,7 +94,9 @@ LINK_VARIANTS = {
     "protocol-relative text": "see //one.example and //two.example and //three.example",
     "entity scheme": "[a](&#104;ttps://one.example) [b](&#104;ttps://two.example) [c](&#104;ttps://three.example)",
     "html with slash": "<a/href=//one.example>a</a> <a/href=//two.example>b</a> <a/href=//three.example>c</a>",
-    "html anchors": '<a href="https://one.example">a</a> <A HREF=https://two.example>b</A> <a\nhref="//three.example">c</a>',
+    "html anchors": (
+        '<a href="https://one.example">a</a> <A HREF=https://two.example>b</A> <a\nhref="//three.example">c</a>'
+    ),
     "mailto autolinks": "<mailto:a@one.example> <b@two.example> <mailto:c@three.example>",
     "autolinks": "<https://one.example> <https://two.example> <https://three.example>",
     "bare www": "www.one.example, www.two.example, www.three.example",
