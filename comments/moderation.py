@@ -629,15 +629,15 @@ class PostCommentModerator(XtdCommentModerator):
 
     email_notification = False  # comments.notifications sends mail, from a task
 
-    def _decide(self, comment, content_object, request):
-        ip = rules.client_ip(request) if request is not None else None
+    def _decide(self, comment, content_object, ip=None):
         return rules.decide(content_object, email=comment.user_email, text=comment.comment, user=comment.user, ip=ip)
 
     def allow(self, comment, content_object, request):
-        return self._decide(comment, content_object, request).outcome != Outcome.REJECT
+        ip = rules.client_ip(request) if request is not None else None  # counted here, once
+        return self._decide(comment, content_object, ip).outcome != Outcome.REJECT
 
     def moderate(self, comment, content_object, request):
-        decision = self._decide(comment, content_object, request)
+        decision = self._decide(comment, content_object)
         if decision.outcome == Outcome.SPAM:
             comment.is_removed = True
         return decision.outcome in (Outcome.HOLD, Outcome.SPAM)

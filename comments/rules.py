@@ -20,8 +20,8 @@ there (comments.models.Reason). The rules, each configured in settings (see `con
 
 `history()` reads what the rules need in two queries; `rejection()` and `classify()` are
 pure functions of it; `decide()` runs the three. comments.moderation stores what they
-decide and is the only code that writes comments. The rate-limit counter (`count_for_rate_limit`) is
-the one exception: a counter in the cache, not a comment.
+decide and is the only code that writes comments. The rate-limit counter (`reserve`) is
+the one exception: a counter in the cache, not a comment, taken before the comment is accepted.
 """
 
 import hashlib
@@ -35,7 +35,7 @@ from django.db.models import Exists
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
-from . import folding, spam
+from . import addresses, folding, spam
 from .models import Reason, State
 
 DEFAULTS = {
@@ -48,7 +48,7 @@ DEFAULTS = {
     "COMMENTS_CLOSE_AFTER_DAYS": 0,  # 0: never close automatically
     "COMMENTS_DUPLICATE_WINDOW": 86400,
     "COMMENTS_REPORT_THRESHOLD": 3,
-    "COMMENTS_TRUSTED_PROXIES": 0,
+    "COMMENTS_TRUSTED_PROXIES": (),  # addresses or networks (comments.addresses)
     "COMMENTS_EDIT_WINDOW": 900,
     "COMMENTS_SPAM_THRESHOLD": 0.98,  # spam score at or above: spam (hidden, kept)
     "COMMENTS_HOLD_THRESHOLD": 0.1,  # at or above: held for the author (bench/spam_bench.py)
@@ -81,20 +81,14 @@ STATE_FOR_OUTCOME = {Outcome.PUBLISH: State.PUBLISHED, Outcome.HOLD: State.HELD,
 
 
 def client_ip(request):
-    """The client's address: REMOTE_ADDR, or the one the outermost trusted proxy saw.
-
-    With COMMENTS_TRUSTED_PROXIES = N, the N-th address from the right of
-    X-Forwarded-For is the one our own first proxy received the request from; anything
-    further left was written by the client and is not trusted.
-    """
-    remote = request.META.get("REMOTE_ADDR", "")
-    trusted = conf("COMMENTS_TRUSTED_PROXIES")
-    if not trusted:
-        return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if len(forwarded) >= trusted:
-        return forwarded[-trusted]
-    return remote
+    """The client's address, normalized ("" when unknown): REMOTE_ADDR, or, when the peer is one
+    of COMMENTS_TRUSTED_PROXIES, the rightmost X-Forwarded-For hop that is not one of our
+    proxies (comments.addresses.client_address)."""
+    return addresses.client_address(
+        request.META.get("REMOTE_ADDR", ""),
+        request.META.get("HTTP_X_FORWARDED_FOR", ""),
+        conf("COMMENTS_TRUSTED_PROXIES"),
+    )
 
 
 def is_trusted(user, post):
@@ -113,22 +107,32 @@ def comments_closed(post):
 
 
 def _rate_key(ip):
-    return "comments:rate:" + hashlib.sha256((ip or "unknown").encode()).hexdigest()[:32]
+    """One counter per reader: an IPv4 address or an IPv6 /64 (comments.addresses.bucket)."""
+    return "comments:rate:" + hashlib.sha256(addresses.bucket(ip).encode()).hexdigest()[:32]
 
 
 def rate_limited(ip):
-    """True when `ip` has posted COMMENTS_RATE_LIMIT comments in the current window."""
+    """True when `ip` has used up COMMENTS_RATE_LIMIT comments in the current window (a read)."""
     return (cache.get(_rate_key(ip)) or 0) >= conf("COMMENTS_RATE_LIMIT")
 
 
 def count_for_rate_limit(ip):
-    """Count one comment from `ip`; the window starts at its first comment (shared cache)."""
-    key = _rate_key(ip)
-    if not cache.add(key, 1, timeout=conf("COMMENTS_RATE_WINDOW")):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=conf("COMMENTS_RATE_WINDOW"))
+    """Count one comment from `ip`, atomically (the cache's add + incr: Redis INCR, or the
+    local-memory cache's lock); the window starts at the first. Returns the count, 0 when the
+    cache cannot count (Redis down: the limit fails open rather than refusing everyone)."""
+    key, window = _rate_key(ip), conf("COMMENTS_RATE_WINDOW")
+    cache.add(key, 0, timeout=window)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr, or no cache
+        return 1 if cache.add(key, 1, timeout=window) else 0
+
+
+def reserve(ip):
+    """Take one of `ip`'s COMMENTS_RATE_LIMIT comments for this window, or say there is none
+    left. Counting before accepting is what makes the limit hold for simultaneous posts: 20
+    at once against a limit of 5 get counts 1 to 20, and only 1 to 5 go on."""
+    return count_for_rate_limit(ip) <= conf("COMMENTS_RATE_LIMIT")
 
 
 RATE_LIMITED = Decision(
@@ -190,14 +194,16 @@ def rejection(post, *, past, user=None, ip=None):
     """A Decision to reject before anything is stored, or None. `past`: the History.
 
     `ip`: the client's address for the rate limit (None: not checked, as for a comment
-    confirmed by email, which was counted when it was sent).
+    confirmed by email, which was counted when it was sent). The limit is checked last and
+    counts this comment (`reserve`): a comment that passes it is stored, whatever else the
+    rules decide, so counting here, before anything is stored, is counting what is accepted.
     """
     closed = comments_closed(post)
     if closed:
         return Decision(Outcome.REJECT, "closed", closed, status=403)
     if past.duplicate:
         return Decision(Outcome.REJECT, "duplicate", "You have already posted this comment here.", status=409)
-    if ip is not None and not is_trusted(user, post) and rate_limited(ip):
+    if ip is not None and not is_trusted(user, post) and not reserve(ip):
         return RATE_LIMITED
     return None
 

@@ -280,7 +280,6 @@ def edit_own(request, pk):
             if decision.outcome == rules.Outcome.REJECT:
                 problem = decision.message
             else:
-                rules.count_for_rate_limit(rules.client_ip(request))
                 moderation.edit(comment, text, decision)
                 done = (
                     "Your comment is updated."

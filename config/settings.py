@@ -324,7 +324,11 @@ COMMENTS_HOLD_THRESHOLD = float(os.environ.get("COMMENTS_HOLD_THRESHOLD", "0.1")
 COMMENTS_SPAM_AUTHOR_WEIGHT = float(os.environ.get("COMMENTS_SPAM_AUTHOR_WEIGHT", "3"))
 COMMENTS_PRIVACY_GUARD = env_bool("COMMENTS_PRIVACY_GUARD", True)  # hold phone numbers, emails, salaries
 COMMENTS_MIN_SECONDS = env_int("COMMENTS_MIN_SECONDS", 3)  # a form sent sooner after its page is a bot's (held)
-COMMENTS_TRUSTED_PROXIES = env_int("COMMENTS_TRUSTED_PROXIES", 0)  # proxies in front of the app
+# --- side doors (issue 18): trusted proxies -------------------------------------------------
+# The proxies in front of the app, as addresses or networks ("127.0.0.1", "10.0.0.0/8,::1"):
+# X-Forwarded-For is believed only from these peers (comments/addresses.py). Empty: REMOTE_ADDR.
+COMMENTS_TRUSTED_PROXIES = env_list("COMMENTS_TRUSTED_PROXIES")
+# --- end side doors ---------------------------------------------------------------------------
 COMMENTS_GRAVATAR = env_bool("COMMENTS_GRAVATAR")
 
 # django-contrib-comments' URLField: opt in to Django 6's https default now.
