@@ -42,6 +42,10 @@ from .posting import text_problem
 from .rules import Decision, Outcome
 
 AWAITING = "awaiting"  # the "Awaiting your reply" tab: ?state=awaiting
+REPORTED = "reported"  # the "Reported" tab: ?state=reported (readers' reports not yet settled)
+# Reported comments still waiting for a moderator: held by reports, or published and flagged
+# (the post author's and staff comments are never hidden by readers: comments.moderation.report).
+REPORTED_Q = Q(moderation__report_count__gt=0, moderation__state__in=[State.HELD, State.PUBLISHED])
 
 # Why a comment is where it is, in words that finish "Held: …".
 PLAIN_REASON = {
@@ -69,6 +73,8 @@ ROW_ACTIONS = {
     "spam": (moderation.mark_spam, "Spam", "Marked as spam", [State.HELD, State.PUBLISHED, State.REMOVED]),
     "remove": (moderation.remove, "Remove", "Removed", [State.HELD, State.PUBLISHED, State.SPAM]),
     "restore": (moderation.restore, "Restore", "Restored", [State.SPAM, State.REMOVED]),
+    # Reported but published (the post author's or staff's): dismiss the reports, keep it.
+    "keep": (moderation.keep, "Keep", "Reports dismissed, kept", [REPORTED]),
 }
 REPLYABLE = [State.HELD, State.PUBLISHED]  # replying to a held comment approves it first
 
@@ -84,6 +90,8 @@ def _day(moment):
 
 def _change_words(previous, event):
     if event.state == State.PUBLISHED:
+        if event.note == "kept":  # comments.moderation.keep: reports read, comment kept
+            return "reports dismissed, kept"
         return "approved" if previous in (None, State.HELD) else "restored"
     if event.state == State.HELD:
         return "held again: reported by readers" if event.reason == Reason.REPORTED else "held again"
@@ -148,7 +156,9 @@ def awaiting_reply(queryset):
 def state_counts():
     """{state: n, "all": n} in one aggregate query."""
     counts = Moderation.objects.aggregate(
-        all=Count("pk"), **{state: Count("pk", filter=Q(state=state)) for state in State.values}
+        all=Count("pk"),
+        reported=Count("pk", filter=Q(report_count__gt=0, state__in=[State.HELD, State.PUBLISHED])),
+        **{state: Count("pk", filter=Q(state=state)) for state in State.values},
     )
     return counts
 
@@ -164,7 +174,7 @@ class StateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [*State.choices, ("all", "All"), (AWAITING, "Awaiting your reply")]
+        return [*State.choices, (REPORTED, "Reported"), ("all", "All"), (AWAITING, "Awaiting your reply")]
 
     def choices(self, changelist):
         value = self.value() or State.HELD
@@ -181,6 +191,8 @@ class StateFilter(admin.SimpleListFilter):
             return queryset
         if value == AWAITING:
             return awaiting_reply(queryset)
+        if value == REPORTED:
+            return queryset.filter(REPORTED_Q)
         return queryset.filter(moderation__state=value)
 
 
@@ -259,6 +271,7 @@ class QueueChangeList(ChangeList):
                 (State.PUBLISHED, "Published"),
                 (State.SPAM, "Spam"),
                 (State.REMOVED, "Removed"),
+                (REPORTED, "Reported"),
                 ("all", "All"),
                 (AWAITING, "Awaiting your reply"),
             ]
@@ -283,7 +296,8 @@ def row_state(comment, row, events, *, back=""):
                 "name": name,
                 "label": label,
                 "url": reverse(f"{base}_act", args=[comment.pk, name]) + suffix,
-                "applies": state in states,
+                "applies": state in states
+                or (REPORTED in states and state == State.PUBLISHED and bool(row and row.report_count)),
             }
             for name, (_function, label, _done, states) in ROW_ACTIONS.items()
         ],

@@ -587,23 +587,50 @@ def restore(comments, *, by=None):
     return changed
 
 
-def report(comment, *, reporter_key, why=Report.Why.OTHER):
+def report(comment, *, reporter_key, session_key="", why=Report.Why.OTHER):
     """Record one reader's report (and why); at COMMENTS_REPORT_THRESHOLD the comment goes back
-    to the queue, unless the post's author or staff wrote it: readers cannot hide those.
+    to the queue, unless the post's author or staff wrote it: readers cannot hide those; they
+    stay published and the queue's "Reported" tab shows them, flagged, to a moderator.
 
-    Returns True when this report was new.
+    A reader is their network (`reporter_key`) and, when they have one, their session or
+    account (`session_key`): a report from either that this comment already has is not new.
+    So a client dropping its cookies counts once per network, and one browser moving between
+    networks (office wifi, then the phone's) counts once too. Returns True when it was new.
     """
     with transaction.atomic():
-        _, created = Report.objects.get_or_create(
-            comment_id=comment.pk, reporter=reporter_key[:64], defaults={"why": why}
-        )
-        if not created:
+        # One report of a comment at a time: the check below and the insert cannot interleave.
+        Moderation.objects.select_for_update().filter(comment_id=comment.pk).first()
+        same = Q(reporter=reporter_key[:64])
+        if session_key:
+            same |= Q(session=session_key[:64])
+        if Report.objects.filter(same, comment_id=comment.pk).exists():
             return False
+        Report.objects.create(comment_id=comment.pk, reporter=reporter_key[:64], session=session_key[:64], why=why)
         count = Report.objects.filter(comment_id=comment.pk).count()
         Moderation.objects.filter(comment_id=comment.pk).update(report_count=count)
     if count >= rules.conf("COMMENTS_REPORT_THRESHOLD") and not _by_trusted(comment):
         _change([comment.pk], State.HELD, by=None, reason=Reason.REPORTED, only_from=[State.PUBLISHED])
     return True
+
+
+def keep(comments, *, by=None):
+    """A moderator read the reports of published comments and keeps them as they are: the
+    reports are settled (new ones count from zero) and the decision is in the history."""
+    ids = list(
+        Moderation.objects.filter(comment_id__in=_ids(comments), state=State.PUBLISHED, report_count__gt=0).values_list(
+            "comment_id", flat=True
+        )
+    )
+    if not ids:
+        return []
+    with transaction.atomic():
+        Report.objects.filter(comment_id__in=ids).delete()
+        Moderation.objects.filter(comment_id__in=ids).update(report_count=0)
+        ModerationEvent.objects.bulk_create(
+            ModerationEvent(comment_id=pk, state=State.PUBLISHED, reason=Reason.MODERATOR, decided_by=by, note="kept")
+            for pk in ids
+        )
+    return ids
 
 
 def _by_trusted(comment):

@@ -48,6 +48,8 @@ DEFAULTS = {
     "COMMENTS_CLOSE_AFTER_DAYS": 0,  # 0: never close automatically
     "COMMENTS_DUPLICATE_WINDOW": 86400,
     "COMMENTS_REPORT_THRESHOLD": 3,
+    "COMMENTS_REPORT_RATE_LIMIT": 10,  # reports per reader (address, IPv6 /64) ...
+    "COMMENTS_REPORT_RATE_WINDOW": 3600,  # ... in this many seconds
     "COMMENTS_TRUSTED_PROXIES": (),  # addresses or networks (comments.addresses)
     "COMMENTS_EDIT_WINDOW": 900,
     "COMMENTS_SPAM_THRESHOLD": 0.98,  # spam score at or above: spam (hidden, kept)
@@ -106,9 +108,9 @@ def comments_closed(post):
     return ""
 
 
-def _rate_key(ip):
-    """One counter per reader: an IPv4 address or an IPv6 /64 (comments.addresses.bucket)."""
-    return "comments:rate:" + hashlib.sha256(addresses.bucket(ip).encode()).hexdigest()[:32]
+def _rate_key(ip, kind="rate"):
+    """One counter per reader and kind: an IPv4 address or an IPv6 /64 (comments.addresses.bucket)."""
+    return f"comments:{kind}:" + hashlib.sha256(addresses.bucket(ip).encode()).hexdigest()[:32]
 
 
 def rate_limited(ip):
@@ -116,11 +118,12 @@ def rate_limited(ip):
     return (cache.get(_rate_key(ip)) or 0) >= conf("COMMENTS_RATE_LIMIT")
 
 
-def count_for_rate_limit(ip):
-    """Count one comment from `ip`, atomically (the cache's add + incr: Redis INCR, or the
-    local-memory cache's lock); the window starts at the first. Returns the count, 0 when the
-    cache cannot count (Redis down: the limit fails open rather than refusing everyone)."""
-    key, window = _rate_key(ip), conf("COMMENTS_RATE_WINDOW")
+def count_for_rate_limit(ip, *, kind="rate", window=None):
+    """Count one comment (or `kind` of thing) from `ip`, atomically (the cache's add + incr:
+    Redis INCR, or the local-memory cache's lock); the window starts at the first. Returns
+    the count, 0 when the cache cannot count (Redis down: the limit fails open rather than
+    refusing everyone)."""
+    key, window = _rate_key(ip, kind), window or conf("COMMENTS_RATE_WINDOW")
     cache.add(key, 0, timeout=window)
     try:
         return cache.incr(key)
@@ -133,6 +136,19 @@ def reserve(ip):
     left. Counting before accepting is what makes the limit hold for simultaneous posts: 20
     at once against a limit of 5 get counts 1 to 20, and only 1 to 5 go on."""
     return count_for_rate_limit(ip) <= conf("COMMENTS_RATE_LIMIT")
+
+
+def reserve_report(ip):
+    """Take one of the reader's COMMENTS_REPORT_RATE_LIMIT reports for this window (True), or
+    say there is none left (False): a reader cannot report the whole site."""
+    count = count_for_rate_limit(ip, kind="report", window=conf("COMMENTS_REPORT_RATE_WINDOW"))
+    return count <= conf("COMMENTS_REPORT_RATE_LIMIT")
+
+
+REPORTS_LIMITED = (
+    "Many reports came from your network in the last hour, so this one was not recorded. "
+    "A moderator is looking at the earlier ones; please try again later."
+)
 
 
 RATE_LIMITED = Decision(
