@@ -34,6 +34,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.static_headers import add_security_headers  # WhiteNoise adds the pages' headers (side doors)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -257,6 +259,10 @@ if MEDIA_URL.startswith("http://"):
 BLOG_IMAGE_MAX_BYTES = env_int("BLOG_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
 BLOG_IMAGE_MAX_PIXELS = env_int("BLOG_IMAGE_MAX_PIXELS", 40_000_000)
 BLOG_IMAGE_WIDTHS = (480, 960, 1600)  # renditions for srcset; never wider than the original
+
+# --- side doors (issue 18, finding 10): static files carry the pages' security headers -------
+WHITENOISE_ADD_HEADERS_FUNCTION = add_security_headers  # config/static_headers.py
+# --- end side doors ---------------------------------------------------------------------------
 
 if not STATIC_MANIFEST:
     # Looked up in the source folders at each request (and STATIC_ROOT, which may not exist).
