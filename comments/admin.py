@@ -326,7 +326,7 @@ class ModerationQueueAdmin(admin.ModelAdmin):
     list_display_links = None  # the row's own "Details" link opens the comment's page
     list_filter = [StateFilter, ReasonFilter, PostFilter]
     search_fields = ["comment", "user_name", "user_email", "ip_address"]
-    actions = ["approve", "mark_spam", "remove", "restore"]
+    actions = ["approve", "mark_spam", "remove", "restore", "export_personal_data", "erase_personal_data"]
     list_per_page = 100
     show_full_result_count = False  # one count query, not two
     ordering = ["-submit_date"]
@@ -453,6 +453,60 @@ class ModerationQueueAdmin(admin.ModelAdmin):
     @admin.action(description="Restore selected comments")
     def restore(self, request, queryset):
         self._act(request, queryset, moderation.restore, "restored")
+
+    # A reader's data request (comments.privacy): by the email of the selected comments ----------
+
+    @staticmethod
+    def _emails(queryset):
+        return sorted({email.lower() for email in queryset.values_list("user_email", flat=True) if email})
+
+    @admin.action(description="Export (JSON) everything stored for these commenters' emails", permissions=["change"])
+    def export_personal_data(self, request, queryset):
+        import json
+
+        from django.http import HttpResponse
+
+        from . import privacy
+
+        emails = self._emails(queryset)
+        if not emails:
+            self.message_user(request, "The selected comments have no email address.", messages.WARNING)
+            return None
+        data = {email: privacy.export(email) for email in emails}
+        response = HttpResponse(
+            json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json; charset=utf-8"
+        )
+        name = emails[0] if len(emails) == 1 else f"{len(emails)}-commenters"
+        response["Content-Disposition"] = f'attachment; filename="personal-data-{name}.json"'
+        return response
+
+    @admin.action(description="Erase everything stored for these commenters' emails…", permissions=["change"])
+    def erase_personal_data(self, request, queryset):
+        """Asks first (a page listing the addresses); its POST with "confirm" erases."""
+        from . import privacy
+
+        emails = self._emails(queryset)
+        if not emails:
+            self.message_user(request, "The selected comments have no email address.", messages.WARNING)
+            return None
+        if request.POST.get("confirm") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Erase personal data?",
+                "emails": emails,
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+            }
+            return TemplateResponse(request, "admin/comments/moderatedcomment/erase_confirm.html", context)
+        erased = [privacy.erase(email) for email in emails]
+        total = sum(counts.get("comments", 0) for counts in erased)
+        self.message_user(
+            request,
+            f"Erased what was stored for {len(emails)} email address(es); {total} comment(s) anonymised.",
+            messages.SUCCESS,
+        )
+        return None
 
     # Row actions, reply, the comment's page ----------------------------------------------------
 

@@ -21,7 +21,8 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import F, Max, Min, Q
+from django.db.models import CharField, F, Max, Min, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 from django.utils.html import escape, linebreaks
@@ -215,6 +216,9 @@ def create(post, decision, *, parent_id=None, parent=None, followup=False, by=No
             comment=comment, state=state, reason=decision.reason, decided_by=by, note=decision.note
         )
     enqueue_new_comment_notifications(comment.pk, decision)
+    from .privacy import schedule_retention
+
+    schedule_retention()  # old addresses erased by the task worker, at most once a day
     if state == State.PUBLISHED:
         pages_changed("comment published", [post.pk])
     return comment
@@ -423,6 +427,47 @@ def delete_own(comment):
 def unfollow(*, thread_id, email):
     """No more follow-up mail about a thread for `email` (the unsubscribe link)."""
     XtdComment.norel_objects.filter(thread_id=thread_id, user_email__iexact=email, followup=True).update(followup=False)
+
+
+# Privacy: what comments.privacy erases (this module stays the one writer of comments) ------
+
+
+def forget_addresses(before):
+    """Erase the network addresses stored before `before`: comments' IP addresses, and the
+    hashed networks of reports (a report keeps counting, under a key that names no one).
+    Returns (comments, reports) changed. Nothing a page shows changes."""
+    comments = XtdComment.norel_objects.filter(submit_date__lt=before, ip_address__isnull=False).update(ip_address=None)
+    reports = (
+        Report.objects.filter(created_at__lt=before)
+        .exclude(reporter__startswith="expired:")
+        .update(
+            reporter=Concat(Value("expired:"), Cast("pk", CharField()), output_field=CharField()),
+            session="",
+        )
+    )
+    return comments, reports
+
+
+def anonymise(email):
+    """Everything this engine keeps of `email` on comments, erased: the comments stay (replies
+    hang under them, the thread reads on) as "Anonymous", with no email, website, address or
+    account link, no follow-up mail, no reports and no moderation notes (a spam score's words
+    may name a domain). Returns how many comments were anonymised."""
+    ids = list(XtdComment.norel_objects.filter(user_email__iexact=email).values_list("pk", flat=True)) if email else []
+    if not ids:
+        return 0
+    with transaction.atomic():
+        XtdComment.norel_objects.filter(pk__in=ids).update(
+            user=None, user_name=ANONYMOUS, user_email="", user_url="", ip_address=None, followup=False
+        )
+        Report.objects.filter(comment_id__in=ids).delete()
+        Moderation.objects.filter(comment_id__in=ids).update(report_count=0, note="")
+        ModerationEvent.objects.filter(comment_id__in=ids).update(note="")
+    pages_changed("comments anonymised")
+    return len(ids)
+
+
+ANONYMOUS = "Anonymous"
 
 
 # Comments made elsewhere ---------------------------------------------------------------

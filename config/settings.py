@@ -334,6 +334,11 @@ COMMENTS_MIN_SECONDS = env_int("COMMENTS_MIN_SECONDS", 3)  # a form sent sooner 
 # The proxies in front of the app, as addresses or networks ("127.0.0.1", "10.0.0.0/8,::1"):
 # X-Forwarded-For is believed only from these peers (comments/addresses.py). Empty: REMOTE_ADDR.
 COMMENTS_TRUSTED_PROXIES = env_list("COMMENTS_TRUSTED_PROXIES")
+# Reports per reader (address, IPv6 /64) in a window; more are refused (429).
+COMMENTS_REPORT_RATE_LIMIT = env_int("COMMENTS_REPORT_RATE_LIMIT", 10)
+COMMENTS_REPORT_RATE_WINDOW = env_int("COMMENTS_REPORT_RATE_WINDOW", 3600)
+# Days commenters' IP addresses are kept; then the task worker erases them (comments/privacy.py).
+COMMENTS_IP_RETENTION_DAYS = env_int("COMMENTS_IP_RETENTION_DAYS", 90)
 # --- end side doors ---------------------------------------------------------------------------
 COMMENTS_GRAVATAR = env_bool("COMMENTS_GRAVATAR")
 
