@@ -545,7 +545,7 @@ def print_posting(result):
         f"through the real form: each GETs a post page (spread over the {result['posts']} public posts), "
         "reads the signed form's hidden fields and POSTs a unique comment to `/comments/post/` with an "
         "`Origin` header; every third is a reply to a comment of the page. Rate limit: gunicorn restarted "
-        "with `COMMENTS_TRUSTED_PROXIES=1` and each request sends its own `X-Forwarded-For` address (many "
+        "with `COMMENTS_TRUSTED_PROXIES=127.0.0.1` and each request sends its own `X-Forwarded-For` address (many "
         "readers behind one proxy); `COMMENTS_RATE_LIMIT` keeps its default. Half the posters write as a "
         "reader with published comments (published at once, which renews the page cache), half as a new "
         "reader (held: first comment). Mail tasks go to the database task queue, as in production.\n"
@@ -618,7 +618,7 @@ def main():
         print_throughput(info, runs, default_workers())
         if problems:
             print(f"Server log: {len(problems)} error lines; first: `{problems[0][:300]}`")
-        with Server(env, tmp, "posting", COMMENTS_TRUSTED_PROXIES="1") as server:
+        with Server(env, tmp, "posting", COMMENTS_TRUSTED_PROXIES="127.0.0.1") as server:
             result = posting(server, data)
         print("\n### Posting comments concurrently\n")
         print_posting(result)

@@ -102,7 +102,7 @@ wp_check_comment_flood()'s lookup query still runs but never refuses. Ours refus
 COMMENTS_RATE_LIMIT comments per address per 10 minutes (429): set to 1,000,000 through the
 environment, so its Redis counter still runs but never refuses. (bench/load_bench.py keeps the
 default limit and spreads its posters over X-Forwarded-For addresses with
-COMMENTS_TRUSTED_PROXIES=1; here the limit is raised instead, since WordPress has no trusted-
+COMMENTS_TRUSTED_PROXIES=127.0.0.1; here the limit is raised instead, since WordPress has no trusted-
 proxy setting to mirror that.) Ours also holds a form sent within COMMENTS_MIN_SECONDS of its
 page (a bot's); the posters send at once, so that rule is off (0). Duplicates: both refuse the
 same text twice (ours from the same email on the same post within a day, WordPress from the

@@ -42,6 +42,10 @@ from .posting import text_problem
 from .rules import Decision, Outcome
 
 AWAITING = "awaiting"  # the "Awaiting your reply" tab: ?state=awaiting
+REPORTED = "reported"  # the "Reported" tab: ?state=reported (readers' reports not yet settled)
+# Reported comments still waiting for a moderator: held by reports, or published and flagged
+# (the post author's and staff comments are never hidden by readers: comments.moderation.report).
+REPORTED_Q = Q(moderation__report_count__gt=0, moderation__state__in=[State.HELD, State.PUBLISHED])
 
 # Why a comment is where it is, in words that finish "Held: …".
 PLAIN_REASON = {
@@ -69,6 +73,8 @@ ROW_ACTIONS = {
     "spam": (moderation.mark_spam, "Spam", "Marked as spam", [State.HELD, State.PUBLISHED, State.REMOVED]),
     "remove": (moderation.remove, "Remove", "Removed", [State.HELD, State.PUBLISHED, State.SPAM]),
     "restore": (moderation.restore, "Restore", "Restored", [State.SPAM, State.REMOVED]),
+    # Reported but published (the post author's or staff's): dismiss the reports, keep it.
+    "keep": (moderation.keep, "Keep", "Reports dismissed, kept", [REPORTED]),
 }
 REPLYABLE = [State.HELD, State.PUBLISHED]  # replying to a held comment approves it first
 
@@ -84,6 +90,8 @@ def _day(moment):
 
 def _change_words(previous, event):
     if event.state == State.PUBLISHED:
+        if event.note == "kept":  # comments.moderation.keep: reports read, comment kept
+            return "reports dismissed, kept"
         return "approved" if previous in (None, State.HELD) else "restored"
     if event.state == State.HELD:
         return "held again: reported by readers" if event.reason == Reason.REPORTED else "held again"
@@ -148,7 +156,9 @@ def awaiting_reply(queryset):
 def state_counts():
     """{state: n, "all": n} in one aggregate query."""
     counts = Moderation.objects.aggregate(
-        all=Count("pk"), **{state: Count("pk", filter=Q(state=state)) for state in State.values}
+        all=Count("pk"),
+        reported=Count("pk", filter=Q(report_count__gt=0, state__in=[State.HELD, State.PUBLISHED])),
+        **{state: Count("pk", filter=Q(state=state)) for state in State.values},
     )
     return counts
 
@@ -164,7 +174,7 @@ class StateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [*State.choices, ("all", "All"), (AWAITING, "Awaiting your reply")]
+        return [*State.choices, (REPORTED, "Reported"), ("all", "All"), (AWAITING, "Awaiting your reply")]
 
     def choices(self, changelist):
         value = self.value() or State.HELD
@@ -181,6 +191,8 @@ class StateFilter(admin.SimpleListFilter):
             return queryset
         if value == AWAITING:
             return awaiting_reply(queryset)
+        if value == REPORTED:
+            return queryset.filter(REPORTED_Q)
         return queryset.filter(moderation__state=value)
 
 
@@ -259,6 +271,7 @@ class QueueChangeList(ChangeList):
                 (State.PUBLISHED, "Published"),
                 (State.SPAM, "Spam"),
                 (State.REMOVED, "Removed"),
+                (REPORTED, "Reported"),
                 ("all", "All"),
                 (AWAITING, "Awaiting your reply"),
             ]
@@ -283,7 +296,8 @@ def row_state(comment, row, events, *, back=""):
                 "name": name,
                 "label": label,
                 "url": reverse(f"{base}_act", args=[comment.pk, name]) + suffix,
-                "applies": state in states,
+                "applies": state in states
+                or (REPORTED in states and state == State.PUBLISHED and bool(row and row.report_count)),
             }
             for name, (_function, label, _done, states) in ROW_ACTIONS.items()
         ],
@@ -312,7 +326,7 @@ class ModerationQueueAdmin(admin.ModelAdmin):
     list_display_links = None  # the row's own "Details" link opens the comment's page
     list_filter = [StateFilter, ReasonFilter, PostFilter]
     search_fields = ["comment", "user_name", "user_email", "ip_address"]
-    actions = ["approve", "mark_spam", "remove", "restore"]
+    actions = ["approve", "mark_spam", "remove", "restore", "export_personal_data", "erase_personal_data"]
     list_per_page = 100
     show_full_result_count = False  # one count query, not two
     ordering = ["-submit_date"]
@@ -439,6 +453,60 @@ class ModerationQueueAdmin(admin.ModelAdmin):
     @admin.action(description="Restore selected comments")
     def restore(self, request, queryset):
         self._act(request, queryset, moderation.restore, "restored")
+
+    # A reader's data request (comments.privacy): by the email of the selected comments ----------
+
+    @staticmethod
+    def _emails(queryset):
+        return sorted({email.lower() for email in queryset.values_list("user_email", flat=True) if email})
+
+    @admin.action(description="Export (JSON) everything stored for these commenters' emails", permissions=["change"])
+    def export_personal_data(self, request, queryset):
+        import json
+
+        from django.http import HttpResponse
+
+        from . import privacy
+
+        emails = self._emails(queryset)
+        if not emails:
+            self.message_user(request, "The selected comments have no email address.", messages.WARNING)
+            return None
+        data = {email: privacy.export(email) for email in emails}
+        response = HttpResponse(
+            json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json; charset=utf-8"
+        )
+        name = emails[0] if len(emails) == 1 else f"{len(emails)}-commenters"
+        response["Content-Disposition"] = f'attachment; filename="personal-data-{name}.json"'
+        return response
+
+    @admin.action(description="Erase everything stored for these commenters' emails…", permissions=["change"])
+    def erase_personal_data(self, request, queryset):
+        """Asks first (a page listing the addresses); its POST with "confirm" erases."""
+        from . import privacy
+
+        emails = self._emails(queryset)
+        if not emails:
+            self.message_user(request, "The selected comments have no email address.", messages.WARNING)
+            return None
+        if request.POST.get("confirm") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Erase personal data?",
+                "emails": emails,
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+            }
+            return TemplateResponse(request, "admin/comments/moderatedcomment/erase_confirm.html", context)
+        erased = [privacy.erase(email) for email in emails]
+        total = sum(counts.get("comments", 0) for counts in erased)
+        self.message_user(
+            request,
+            f"Erased what was stored for {len(emails)} email address(es); {total} comment(s) anonymised.",
+            messages.SUCCESS,
+        )
+        return None
 
     # Row actions, reply, the comment's page ----------------------------------------------------
 

@@ -18,3 +18,17 @@ def tasks_run_outside_requests(app_configs, **kwargs):
             id="comments.W001",
         )
     ]
+
+
+@checks.register(checks.Tags.security)
+def trusted_proxies_are_addresses(app_configs, **kwargs):
+    """COMMENTS_TRUSTED_PROXIES must name the proxies (comments.addresses); a count trusted anyone."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from .addresses import trusted_networks
+
+    try:
+        trusted_networks(getattr(settings, "COMMENTS_TRUSTED_PROXIES", ()))
+    except ImproperlyConfigured as error:
+        return [checks.Error(str(error), id="comments.E001")]
+    return []

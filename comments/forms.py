@@ -1,3 +1,6 @@
+import re
+import unicodedata
+
 from django import forms
 from django.conf import settings
 from django_comments_xtd.forms import XtdCommentForm
@@ -34,3 +37,22 @@ class CommentForm(XtdCommentForm):
         fields["followup"].label = "Email me replies to my comment"
         fields["honeypot"].label = "Leave this field empty"
         fields["honeypot"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    def clean_url(self):
+        """A website is an http:// or https:// address. Django's URLField would read `//host`
+        as https://host and keep `ftp://…`; both are refused here with what to write instead
+        (comments.moderation would drop them silently otherwise)."""
+        raw = (self.data.get(self.add_prefix("url")) or "").strip()
+        folded = unicodedata.normalize("NFKC", raw).lower()
+        if folded.startswith(("//", "\\\\", "/\\", "\\/")):
+            raise forms.ValidationError(
+                "Give your website's full address, starting with https:// "
+                "(an address starting with // is not accepted)."
+            )
+        match = re.match(r"([a-z][a-z0-9+.-]*):", folded)
+        scheme = match.group(1) if match and "." not in match.group(1) else ""  # not host.example:8080
+        if scheme and scheme not in ("http", "https"):
+            raise forms.ValidationError(
+                f"Only http:// and https:// websites can be given; a {scheme}: address is not accepted."
+            )
+        return self.cleaned_data.get("url", "")

@@ -103,12 +103,16 @@ class Report(models.Model):
         OTHER = "other", "Something else"
 
     comment = models.ForeignKey(XtdComment, on_delete=models.CASCADE, related_name="reports")
-    reporter = models.CharField(max_length=64, help_text="A hash of the reader's session or address.")
+    reporter = models.CharField(max_length=64, help_text="A hash of the reader's network (a /24, or an IPv6 /64).")
+    session = models.CharField(
+        max_length=64, blank=True, default="", help_text="A hash of the reader's session or account, when they had one."
+    )
     why = models.CharField(max_length=12, choices=Why.choices, default=Why.OTHER)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["comment", "reporter"], name="comments_report_once")]
+        indexes = [models.Index(fields=["comment", "session"], name="comments_report_session_idx")]
 
     def __str__(self):
         return f"Report of comment {self.comment_id}"

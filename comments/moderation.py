@@ -21,7 +21,8 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import F, Max, Min, Q
+from django.db.models import CharField, F, Max, Min, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 from django.utils.html import escape, linebreaks
@@ -215,6 +216,9 @@ def create(post, decision, *, parent_id=None, parent=None, followup=False, by=No
             comment=comment, state=state, reason=decision.reason, decided_by=by, note=decision.note
         )
     enqueue_new_comment_notifications(comment.pk, decision)
+    from .privacy import schedule_retention
+
+    schedule_retention()  # old addresses erased by the task worker, at most once a day
     if state == State.PUBLISHED:
         pages_changed("comment published", [post.pk])
     return comment
@@ -425,6 +429,47 @@ def unfollow(*, thread_id, email):
     XtdComment.norel_objects.filter(thread_id=thread_id, user_email__iexact=email, followup=True).update(followup=False)
 
 
+# Privacy: what comments.privacy erases (this module stays the one writer of comments) ------
+
+
+def forget_addresses(before):
+    """Erase the network addresses stored before `before`: comments' IP addresses, and the
+    hashed networks of reports (a report keeps counting, under a key that names no one).
+    Returns (comments, reports) changed. Nothing a page shows changes."""
+    comments = XtdComment.norel_objects.filter(submit_date__lt=before, ip_address__isnull=False).update(ip_address=None)
+    reports = (
+        Report.objects.filter(created_at__lt=before)
+        .exclude(reporter__startswith="expired:")
+        .update(
+            reporter=Concat(Value("expired:"), Cast("pk", CharField()), output_field=CharField()),
+            session="",
+        )
+    )
+    return comments, reports
+
+
+def anonymise(email):
+    """Everything this engine keeps of `email` on comments, erased: the comments stay (replies
+    hang under them, the thread reads on) as "Anonymous", with no email, website, address or
+    account link, no follow-up mail, no reports and no moderation notes (a spam score's words
+    may name a domain). Returns how many comments were anonymised."""
+    ids = list(XtdComment.norel_objects.filter(user_email__iexact=email).values_list("pk", flat=True)) if email else []
+    if not ids:
+        return 0
+    with transaction.atomic():
+        XtdComment.norel_objects.filter(pk__in=ids).update(
+            user=None, user_name=ANONYMOUS, user_email="", user_url="", ip_address=None, followup=False
+        )
+        Report.objects.filter(comment_id__in=ids).delete()
+        Moderation.objects.filter(comment_id__in=ids).update(report_count=0, note="")
+        ModerationEvent.objects.filter(comment_id__in=ids).update(note="")
+    pages_changed("comments anonymised")
+    return len(ids)
+
+
+ANONYMOUS = "Anonymous"
+
+
 # Comments made elsewhere ---------------------------------------------------------------
 
 
@@ -587,23 +632,50 @@ def restore(comments, *, by=None):
     return changed
 
 
-def report(comment, *, reporter_key, why=Report.Why.OTHER):
+def report(comment, *, reporter_key, session_key="", why=Report.Why.OTHER):
     """Record one reader's report (and why); at COMMENTS_REPORT_THRESHOLD the comment goes back
-    to the queue, unless the post's author or staff wrote it: readers cannot hide those.
+    to the queue, unless the post's author or staff wrote it: readers cannot hide those; they
+    stay published and the queue's "Reported" tab shows them, flagged, to a moderator.
 
-    Returns True when this report was new.
+    A reader is their network (`reporter_key`) and, when they have one, their session or
+    account (`session_key`): a report from either that this comment already has is not new.
+    So a client dropping its cookies counts once per network, and one browser moving between
+    networks (office wifi, then the phone's) counts once too. Returns True when it was new.
     """
     with transaction.atomic():
-        _, created = Report.objects.get_or_create(
-            comment_id=comment.pk, reporter=reporter_key[:64], defaults={"why": why}
-        )
-        if not created:
+        # One report of a comment at a time: the check below and the insert cannot interleave.
+        Moderation.objects.select_for_update().filter(comment_id=comment.pk).first()
+        same = Q(reporter=reporter_key[:64])
+        if session_key:
+            same |= Q(session=session_key[:64])
+        if Report.objects.filter(same, comment_id=comment.pk).exists():
             return False
+        Report.objects.create(comment_id=comment.pk, reporter=reporter_key[:64], session=session_key[:64], why=why)
         count = Report.objects.filter(comment_id=comment.pk).count()
         Moderation.objects.filter(comment_id=comment.pk).update(report_count=count)
     if count >= rules.conf("COMMENTS_REPORT_THRESHOLD") and not _by_trusted(comment):
         _change([comment.pk], State.HELD, by=None, reason=Reason.REPORTED, only_from=[State.PUBLISHED])
     return True
+
+
+def keep(comments, *, by=None):
+    """A moderator read the reports of published comments and keeps them as they are: the
+    reports are settled (new ones count from zero) and the decision is in the history."""
+    ids = list(
+        Moderation.objects.filter(comment_id__in=_ids(comments), state=State.PUBLISHED, report_count__gt=0).values_list(
+            "comment_id", flat=True
+        )
+    )
+    if not ids:
+        return []
+    with transaction.atomic():
+        Report.objects.filter(comment_id__in=ids).delete()
+        Moderation.objects.filter(comment_id__in=ids).update(report_count=0)
+        ModerationEvent.objects.bulk_create(
+            ModerationEvent(comment_id=pk, state=State.PUBLISHED, reason=Reason.MODERATOR, decided_by=by, note="kept")
+            for pk in ids
+        )
+    return ids
 
 
 def _by_trusted(comment):
@@ -629,15 +701,15 @@ class PostCommentModerator(XtdCommentModerator):
 
     email_notification = False  # comments.notifications sends mail, from a task
 
-    def _decide(self, comment, content_object, request):
-        ip = rules.client_ip(request) if request is not None else None
+    def _decide(self, comment, content_object, ip=None):
         return rules.decide(content_object, email=comment.user_email, text=comment.comment, user=comment.user, ip=ip)
 
     def allow(self, comment, content_object, request):
-        return self._decide(comment, content_object, request).outcome != Outcome.REJECT
+        ip = rules.client_ip(request) if request is not None else None  # counted here, once
+        return self._decide(comment, content_object, ip).outcome != Outcome.REJECT
 
     def moderate(self, comment, content_object, request):
-        decision = self._decide(comment, content_object, request)
+        decision = self._decide(comment, content_object)
         if decision.outcome == Outcome.SPAM:
             comment.is_removed = True
         return decision.outcome in (Outcome.HOLD, Outcome.SPAM)

@@ -154,11 +154,8 @@ def submit(request, post, data):
     options = {"parent_id": parent.pk if parent else None, "followup": form.cleaned_data.get("followup", False)}
     if settings.COMMENTS_XTD_CONFIRM_EMAIL and user is None:
         _send_confirmation(request, post, fields, options)
-        rules.count_for_rate_limit(ip)
         return Submission(Submission.CONFIRMATION_SENT, form=form)
     comment = moderation.create(post, decision, parent=parent, body_html=preview_html, **fields, **options)
-    if not rules.is_trusted(user, post):
-        rules.count_for_rate_limit(ip)
     return Submission(Submission.POSTED, form=form, comment=comment, parent=parent)
 
 

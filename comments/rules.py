@@ -18,10 +18,10 @@ there (comments.models.Reason). The rules, each configured in settings (see `con
             an email with none published yet
     publish everything else ("clean")
 
-`history()` reads what the rules need in one query; `rejection()` and `classify()` are
+`history()` reads what the rules need in two queries; `rejection()` and `classify()` are
 pure functions of it; `decide()` runs the three. comments.moderation stores what they
-decide and is the only code that writes comments. The rate-limit counter (`count_for_rate_limit`) is
-the one exception: a counter in the cache, not a comment.
+decide and is the only code that writes comments. The rate-limit counter (`reserve`) is
+the one exception: a counter in the cache, not a comment, taken before the comment is accepted.
 """
 
 import hashlib
@@ -35,7 +35,7 @@ from django.db.models import Exists
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
-from . import spam
+from . import addresses, folding, spam
 from .models import Reason, State
 
 DEFAULTS = {
@@ -48,7 +48,9 @@ DEFAULTS = {
     "COMMENTS_CLOSE_AFTER_DAYS": 0,  # 0: never close automatically
     "COMMENTS_DUPLICATE_WINDOW": 86400,
     "COMMENTS_REPORT_THRESHOLD": 3,
-    "COMMENTS_TRUSTED_PROXIES": 0,
+    "COMMENTS_REPORT_RATE_LIMIT": 10,  # reports per reader (address, IPv6 /64) ...
+    "COMMENTS_REPORT_RATE_WINDOW": 3600,  # ... in this many seconds
+    "COMMENTS_TRUSTED_PROXIES": (),  # addresses or networks (comments.addresses)
     "COMMENTS_EDIT_WINDOW": 900,
     "COMMENTS_SPAM_THRESHOLD": 0.98,  # spam score at or above: spam (hidden, kept)
     "COMMENTS_HOLD_THRESHOLD": 0.1,  # at or above: held for the author (bench/spam_bench.py)
@@ -79,25 +81,16 @@ class Decision:
 
 STATE_FOR_OUTCOME = {Outcome.PUBLISH: State.PUBLISHED, Outcome.HOLD: State.HELD, Outcome.SPAM: State.SPAM}
 
-# One match per link: a URL, a bare www. address, or a Markdown/HTML link to anything else.
-_LINK = re.compile(r"https?://|(?<!//)www\.|\]\((?!\s*https?://|\s*www\.)|<a\s", re.IGNORECASE)
-
 
 def client_ip(request):
-    """The client's address: REMOTE_ADDR, or the one the outermost trusted proxy saw.
-
-    With COMMENTS_TRUSTED_PROXIES = N, the N-th address from the right of
-    X-Forwarded-For is the one our own first proxy received the request from; anything
-    further left was written by the client and is not trusted.
-    """
-    remote = request.META.get("REMOTE_ADDR", "")
-    trusted = conf("COMMENTS_TRUSTED_PROXIES")
-    if not trusted:
-        return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if len(forwarded) >= trusted:
-        return forwarded[-trusted]
-    return remote
+    """The client's address, normalized ("" when unknown): REMOTE_ADDR, or, when the peer is one
+    of COMMENTS_TRUSTED_PROXIES, the rightmost X-Forwarded-For hop that is not one of our
+    proxies (comments.addresses.client_address)."""
+    return addresses.client_address(
+        request.META.get("REMOTE_ADDR", ""),
+        request.META.get("HTTP_X_FORWARDED_FOR", ""),
+        conf("COMMENTS_TRUSTED_PROXIES"),
+    )
 
 
 def is_trusted(user, post):
@@ -115,23 +108,47 @@ def comments_closed(post):
     return ""
 
 
-def _rate_key(ip):
-    return "comments:rate:" + hashlib.sha256((ip or "unknown").encode()).hexdigest()[:32]
+def _rate_key(ip, kind="rate"):
+    """One counter per reader and kind: an IPv4 address or an IPv6 /64 (comments.addresses.bucket)."""
+    return f"comments:{kind}:" + hashlib.sha256(addresses.bucket(ip).encode()).hexdigest()[:32]
 
 
 def rate_limited(ip):
-    """True when `ip` has posted COMMENTS_RATE_LIMIT comments in the current window."""
+    """True when `ip` has used up COMMENTS_RATE_LIMIT comments in the current window (a read)."""
     return (cache.get(_rate_key(ip)) or 0) >= conf("COMMENTS_RATE_LIMIT")
 
 
-def count_for_rate_limit(ip):
-    """Count one comment from `ip`; the window starts at its first comment (shared cache)."""
-    key = _rate_key(ip)
-    if not cache.add(key, 1, timeout=conf("COMMENTS_RATE_WINDOW")):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=conf("COMMENTS_RATE_WINDOW"))
+def count_for_rate_limit(ip, *, kind="rate", window=None):
+    """Count one comment (or `kind` of thing) from `ip`, atomically (the cache's add + incr:
+    Redis INCR, or the local-memory cache's lock); the window starts at the first. Returns
+    the count, 0 when the cache cannot count (Redis down: the limit fails open rather than
+    refusing everyone)."""
+    key, window = _rate_key(ip, kind), window or conf("COMMENTS_RATE_WINDOW")
+    cache.add(key, 0, timeout=window)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr, or no cache
+        return 1 if cache.add(key, 1, timeout=window) else 0
+
+
+def reserve(ip):
+    """Take one of `ip`'s COMMENTS_RATE_LIMIT comments for this window, or say there is none
+    left. Counting before accepting is what makes the limit hold for simultaneous posts: 20
+    at once against a limit of 5 get counts 1 to 20, and only 1 to 5 go on."""
+    return count_for_rate_limit(ip) <= conf("COMMENTS_RATE_LIMIT")
+
+
+def reserve_report(ip):
+    """Take one of the reader's COMMENTS_REPORT_RATE_LIMIT reports for this window (True), or
+    say there is none left (False): a reader cannot report the whole site."""
+    count = count_for_rate_limit(ip, kind="report", window=conf("COMMENTS_REPORT_RATE_WINDOW"))
+    return count <= conf("COMMENTS_REPORT_RATE_LIMIT")
+
+
+REPORTS_LIMITED = (
+    "Many reports came from your network in the last hour, so this one was not recorded. "
+    "A moderator is looking at the earlier ones; please try again later."
+)
 
 
 RATE_LIMITED = Decision(
@@ -146,16 +163,23 @@ RATE_LIMITED = Decision(
 
 @dataclass(frozen=True)
 class History:
-    """What the rules need to know of a commenter's past comments (one query: `history()`)."""
+    """What the rules need to know of a commenter's past comments (two queries: `history()`)."""
 
     duplicate: bool  # the same text on the same post, within COMMENTS_DUPLICATE_WINDOW
     known: bool  # a published comment from this email, anywhere
     known_site: bool = True  # a published comment from this email with this website (or none given)
 
 
+# How many of one commenter's recent comments on a post a new one is compared with.
+DUPLICATE_LOOKBACK = 50
+
+
 def history(post, *, email, text, url=""):
-    """The History, in one query of three EXISTS (each stops at its first row: a regular's
-    hundreds of comments cost no more than a newcomer's none)."""
+    """The History, in two queries: two EXISTS (each stops at its first row: a regular's
+    hundreds of comments cost no more than a newcomer's none), and the commenter's recent
+    texts on this post (at most DUPLICATE_LOOKBACK), compared with this one as a reader sees
+    them (comments.folding.duplicate_key: spacing, line endings, entities, invisible
+    characters and a final full stop make no new comment)."""
     from blog.models import Post
 
     since = timezone.now() - timedelta(seconds=conf("COMMENTS_DUPLICATE_WINDOW"))
@@ -166,14 +190,17 @@ def history(post, *, email, text, url=""):
     found = (
         Post.objects.filter(pk=post.pk)
         .values(
-            duplicate=Exists(theirs.filter(object_pk=str(post.pk), comment=text, submit_date__gte=since)),
             known=Exists(published),
             known_site=Exists(published.filter(user_url__iexact=url or "")),
         )
         .first()
-    ) or {"duplicate": False, "known": False, "known_site": False}
+    ) or {"known": False, "known_site": False}
+    recent = theirs.filter(object_pk=str(post.pk), submit_date__gte=since).order_by("-submit_date")
+    key = folding.duplicate_key(text)
+    earlier = recent.values_list("comment", flat=True)[:DUPLICATE_LOOKBACK]
+    duplicate = any(folding.duplicate_key(one) == key for one in earlier)
     return History(
-        duplicate=found["duplicate"],
+        duplicate=duplicate,
         known=found["known"],
         known_site=not url or found["known_site"],  # no website given: nothing new
     )
@@ -183,14 +210,16 @@ def rejection(post, *, past, user=None, ip=None):
     """A Decision to reject before anything is stored, or None. `past`: the History.
 
     `ip`: the client's address for the rate limit (None: not checked, as for a comment
-    confirmed by email, which was counted when it was sent).
+    confirmed by email, which was counted when it was sent). The limit is checked last and
+    counts this comment (`reserve`): a comment that passes it is stored, whatever else the
+    rules decide, so counting here, before anything is stored, is counting what is accepted.
     """
     closed = comments_closed(post)
     if closed:
         return Decision(Outcome.REJECT, "closed", closed, status=403)
     if past.duplicate:
         return Decision(Outcome.REJECT, "duplicate", "You have already posted this comment here.", status=409)
-    if ip is not None and not is_trusted(user, post) and rate_limited(ip):
+    if ip is not None and not is_trusted(user, post) and not reserve(ip):
         return RATE_LIMITED
     return None
 
@@ -239,8 +268,7 @@ def classify(post, *, text, past, user=None, score=None, seconds=None):
     """
     if is_trusted(user, post):
         return Decision(Outcome.PUBLISH, Reason.TRUSTED)
-    lowered = text.lower()
-    if any(word.lower() in lowered for word in conf("COMMENTS_SPAM_WORDS")):
+    if folding.contains_any(text, conf("COMMENTS_SPAM_WORDS")):
         return Decision(Outcome.SPAM, Reason.SPAM_WORD)
     if score is not None and score.probability >= conf("COMMENTS_SPAM_THRESHOLD"):
         return Decision(Outcome.SPAM, Reason.SCORE, note=score.explain())
@@ -251,9 +279,9 @@ def classify(post, *, text, past, user=None, score=None, seconds=None):
     private = privacy_problem(text) if conf("COMMENTS_PRIVACY_GUARD") else ""
     if private:
         return Decision(Outcome.HOLD, Reason.PRIVACY, note=private)
-    if len(_LINK.findall(text)) > conf("COMMENTS_MAX_LINKS"):
+    if folding.link_count(text) > conf("COMMENTS_MAX_LINKS"):
         return Decision(Outcome.HOLD, Reason.LINKS)
-    if any(word.lower() in lowered for word in conf("COMMENTS_MODERATION_WORDS")):
+    if folding.contains_any(text, conf("COMMENTS_MODERATION_WORDS")):
         return Decision(Outcome.HOLD, Reason.MODERATION_WORD)
     if past.known and not past.known_site:
         # A trusted commenter who suddenly advertises a website: the returning spammer's move.

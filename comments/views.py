@@ -172,11 +172,22 @@ def reply(request, pk):
     return render(request, "comments/reply_page.html", {"post": post, "parent": parent, "form": form})
 
 
-def _reporter_key(request):
-    """One reader, as far as reports go: their network (the /24, or /64 for IPv6), so that a
-    client dropping its cookies cannot report a comment three times from one address."""
-    raw = spam.network_of(rules.client_ip(request)) or rules.client_ip(request) or "unknown"
-    return hashlib.sha256(raw.encode()).hexdigest()
+def _reporter_keys(request):
+    """(network, session) of one reader, as far as reports go (hashed).
+
+    The network (the /24, or /64 for IPv6), so that a client dropping its cookies cannot
+    report a comment three times from one address; the account or the session the browser
+    already has (none is made for a report), so that one browser moving between networks
+    counts once too. comments.moderation.report counts a report new only if neither matches.
+    """
+    ip = rules.client_ip(request)
+    network = hashlib.sha256((spam.network_of(ip) or ip or "unknown").encode()).hexdigest()
+    if request.user.is_authenticated:
+        session = f"user:{request.user.pk}"
+    else:
+        session = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+        session = f"session:{session}" if session and request.session.exists(session) else ""
+    return network, hashlib.sha256(session.encode()).hexdigest() if session else ""
 
 
 @csrf_exempt  # forgery_check() instead
@@ -192,7 +203,10 @@ def report(request, pk):
     tag = f"comment-{comment.pk}"  # the notice is drawn beside the comment (comment_tags)
     why = request.POST.get("why", Report.Why.OTHER)
     why = why if why in Report.Why.values else Report.Why.OTHER
-    if moderation.report(comment, reporter_key=_reporter_key(request), why=why):
+    if not rules.reserve_report(rules.client_ip(request)):
+        return _error(request, rules.REPORTS_LIMITED, 429)
+    network, session = _reporter_keys(request)
+    if moderation.report(comment, reporter_key=network, session_key=session, why=why):
         messages.info(request, "Thank you for the report. A moderator will look at the comment.", extra_tags=tag)
     else:
         messages.info(request, "You have already reported this comment.", extra_tags=tag)
@@ -280,7 +294,6 @@ def edit_own(request, pk):
             if decision.outcome == rules.Outcome.REJECT:
                 problem = decision.message
             else:
-                rules.count_for_rate_limit(rules.client_ip(request))
                 moderation.edit(comment, text, decision)
                 done = (
                     "Your comment is updated."

@@ -34,6 +34,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.static_headers import add_security_headers  # WhiteNoise adds the pages' headers (side doors)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -105,6 +107,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # runserver serves static files through WhiteNoise too, as in production, with its headers (side doors).
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.sitemaps",
@@ -258,6 +262,10 @@ BLOG_IMAGE_MAX_BYTES = env_int("BLOG_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
 BLOG_IMAGE_MAX_PIXELS = env_int("BLOG_IMAGE_MAX_PIXELS", 40_000_000)
 BLOG_IMAGE_WIDTHS = (480, 960, 1600)  # renditions for srcset; never wider than the original
 
+# --- side doors (issue 18, finding 10): static files carry the pages' security headers -------
+WHITENOISE_ADD_HEADERS_FUNCTION = add_security_headers  # config/static_headers.py
+# --- end side doors ---------------------------------------------------------------------------
+
 if not STATIC_MANIFEST:
     # Looked up in the source folders at each request (and STATIC_ROOT, which may not exist).
     WHITENOISE_USE_FINDERS = True
@@ -324,7 +332,16 @@ COMMENTS_HOLD_THRESHOLD = float(os.environ.get("COMMENTS_HOLD_THRESHOLD", "0.1")
 COMMENTS_SPAM_AUTHOR_WEIGHT = float(os.environ.get("COMMENTS_SPAM_AUTHOR_WEIGHT", "3"))
 COMMENTS_PRIVACY_GUARD = env_bool("COMMENTS_PRIVACY_GUARD", True)  # hold phone numbers, emails, salaries
 COMMENTS_MIN_SECONDS = env_int("COMMENTS_MIN_SECONDS", 3)  # a form sent sooner after its page is a bot's (held)
-COMMENTS_TRUSTED_PROXIES = env_int("COMMENTS_TRUSTED_PROXIES", 0)  # proxies in front of the app
+# --- side doors (issue 18): trusted proxies -------------------------------------------------
+# The proxies in front of the app, as addresses or networks ("127.0.0.1", "10.0.0.0/8,::1"):
+# X-Forwarded-For is believed only from these peers (comments/addresses.py). Empty: REMOTE_ADDR.
+COMMENTS_TRUSTED_PROXIES = env_list("COMMENTS_TRUSTED_PROXIES")
+# Reports per reader (address, IPv6 /64) in a window; more are refused (429).
+COMMENTS_REPORT_RATE_LIMIT = env_int("COMMENTS_REPORT_RATE_LIMIT", 10)
+COMMENTS_REPORT_RATE_WINDOW = env_int("COMMENTS_REPORT_RATE_WINDOW", 3600)
+# Days commenters' IP addresses are kept; then the task worker erases them (comments/privacy.py).
+COMMENTS_IP_RETENTION_DAYS = env_int("COMMENTS_IP_RETENTION_DAYS", 90)
+# --- end side doors ---------------------------------------------------------------------------
 COMMENTS_GRAVATAR = env_bool("COMMENTS_GRAVATAR")
 
 # django-contrib-comments' URLField: opt in to Django 6's https default now.

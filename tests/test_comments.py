@@ -157,7 +157,7 @@ def test_a_newcomer_sharing_a_busy_address_is_not_blamed_for_its_comments(client
 
 def test_rate_limit_counts_the_client_behind_one_trusted_proxy(client, post, settings, known_reader):
     settings.COMMENTS_RATE_LIMIT = 1
-    settings.COMMENTS_TRUSTED_PROXIES = 1
+    settings.COMMENTS_TRUSTED_PROXIES = ["10.0.0.1"]
     proxy = {"REMOTE_ADDR": "10.0.0.1"}
     first = post_comment(client, post, comment="a", HTTP_X_FORWARDED_FOR="spoofed, 203.0.113.5", **proxy)
     assert first.status_code == 302

@@ -171,7 +171,7 @@ def test_a_row_button_answers_fetch_with_json(author_client, post, held):
     assert answer["state_label"] == "Published"
     assert "approved by Dana Writer" in answer["history"]
     applies = {a["name"]: a["applies"] for a in answer["actions"]}
-    assert applies == {"approve": False, "spam": True, "remove": True, "restore": False}
+    assert applies == {"approve": False, "spam": True, "remove": True, "restore": False, "keep": False}
     assert answer["can_reply"] is True
     # fetch gets no message left over for the next page
     assert "Approved: the comment" not in author_client.get(QUEUE).content.decode()
@@ -310,7 +310,7 @@ def test_tabs_count_each_state(author_client, post):
     html = author_client.get(QUEUE).content.decode()
     tabs = html.split('class="queue-tabs"', 1)[1].split("</nav>", 1)[0]
     counts = dict(re.findall(r'data-tab="(\w+)"[^>]*>[^<]+ <span class="queue-count">\((\d+)\)', tabs))
-    assert counts == {"held": "3", "published": "2", "spam": "1", "removed": "0", "all": "6"}
+    assert counts == {"held": "3", "published": "2", "spam": "1", "removed": "0", "reported": "0", "all": "6"}
     assert re.search(r'data-tab="held" aria-current="page"', tabs)
     assert "Awaiting your reply" in tabs
     # the state filter now lives in the tabs, not in the sidebar

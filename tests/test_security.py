@@ -396,3 +396,30 @@ def test_a_javascript_website_on_an_adopted_comment_is_never_a_link(client):
     staff.force_login(StaffFactory())
     queue = staff.get("/admin/comments/moderatedcomment/", {"state": "all"}).content.decode()
     assert "Old comment." in queue and 'href="javascript' not in queue
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("manifest", [False, True], ids=["finders", "collectstatic"])
+def test_static_files_carry_the_security_headers(settings, tmp_path, manifest):
+    """WhiteNoise answers before the CSP and clickjacking middleware: its own headers function
+    adds them (issue 18, finding 10), with or without collectstatic."""
+    if manifest:
+        settings.STATIC_ROOT = tmp_path / "static"
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+        }
+        settings.WHITENOISE_USE_FINDERS = False
+        settings.WHITENOISE_AUTOREFRESH = False
+        call_command("collectstatic", interactive=False, verbosity=0)
+        path = "/static/" + json.loads((tmp_path / "static" / "staticfiles.json").read_text())["paths"]["css/site.css"]
+    else:
+        path = "/static/css/site.css"
+    page = Client().get("/robots.txt")
+    for url in (path, "/static/js/comments.js"):
+        response = Client().get(url)
+        assert response.status_code == 200
+        assert response.get("X-Frame-Options") == "DENY"
+        assert response.get("X-Content-Type-Options") == "nosniff"
+        assert response.get("Content-Security-Policy") == page["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
