@@ -71,6 +71,9 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
+        count_up_to = getattr(self.object_list, "count_up_to", None)  # blog.search.SearchResults
+        if count_up_to is not None:
+            return count_up_to(self.cap + 1)
         return self.object_list[: self.cap + 1].count()
 
     @property

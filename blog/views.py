@@ -207,7 +207,7 @@ class TagListView(ListView):
     context_object_name = "tags"
 
     def get_queryset(self):
-        return selectors.tags_with_counts()
+        return selectors.tag_index()
 
 
 class TagDetailView(PublicPostsMixin, ListView):
@@ -269,10 +269,13 @@ class SearchView(CanonicalPageMixin, ListView):
     def get_queryset(self):
         self.query = self.request.GET.get("q", "")[:200]
         self.terms = selectors.search_terms(self.query)
-        return selectors.search_posts(self.terms).for_lists()
+        return selectors.search_posts(self.terms)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.query, terms=self.terms, **kwargs)
+        context = super().get_context_data(query=self.query, terms=self.terms, **kwargs)
+        if self.terms and not context["posts"]:  # offer somewhere to go instead of a second "none"
+            context.update(browse_themes=selectors.browse_themes(), browse_tags=selectors.browse_tags())
+        return context
 
 
 @require_safe

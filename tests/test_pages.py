@@ -215,24 +215,37 @@ def test_search_on_postgresql_matches_word_forms_and_phrases(client, blog):
     stemmed = client.get("/search/?q=interviews").content.decode()
     assert "Interview follow-ups" in stemmed and "Notes" in stemmed  # interview, interviewing
     assert "1 post found" in client.get('/search/?q="role in sales"').content.decode()
-    assert "0 posts found" in client.get('/search/?q="sales role"').content.decode()
-    assert "0 posts found" in client.get("/search/?q=the").content.decode()  # only a stop word: nothing
+    assert "No posts match" in client.get('/search/?q="sales role"').content.decode()
+    assert "No posts match" in client.get("/search/?q=the").content.decode()  # only a stop word: nothing
 
 
 @needs_postgresql
-def test_search_on_postgresql_is_answered_from_its_index(blog):
-    """The query's expression must be the indexed one (migration 0005), or PostgreSQL would
-    compute every post's text vector on every search."""
-    from django.contrib.postgres.search import SearchQuery
+def test_search_on_postgresql_is_answered_from_its_stored_vectors(blog):
+    """Both groups (title matches, then the rest) read migration 0011's indexed columns, never
+    a vector computed from each post's text on every search."""
+    from blog.search import SearchResults
 
-    from blog.selectors import SEARCH_CONFIG, post_search_vector
-
-    matching = Post.objects.alias(search=post_search_vector()).filter(search=SearchQuery("early", config=SEARCH_CONFIG))
+    results = SearchResults(["early"])
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: the planner would just read it
-        plan = matching.explain()
-    assert "blog_post_search_idx" in plan, plan
-    assert [post.title for post in matching] == ["Ask for referrals early"]
+        plans = [results.in_title.explain(), results.elsewhere.explain(), results.matching.explain()]
+    assert "title_vector @@" in plans[0] and "search_vector @@" in plans[1] and "search_vector @@" in plans[2]
+    assert all("to_tsvector" not in plan for plan in plans), plans
+    assert [post.title for post in results[0:10]] == ["Ask for referrals early"]
+
+
+@needs_postgresql
+def test_search_vectors_follow_every_write_on_postgresql(client, blog):
+    """The trigger of migration 0011 fills the columns on create, save and bulk update."""
+    post = blog["old"]
+    assert post.get_absolute_url() in client.get("/search/?q=early").content.decode()
+    Post.objects.filter(pk=post.pk).update(title="Ask for introductions first")
+    assert "No posts match" in client.get("/search/?q=early").content.decode()
+    assert post.get_absolute_url() in client.get("/search/?q=introduction").content.decode()
+    post.refresh_from_db()
+    post.body = "A paragraph about mentors."
+    post.save()
+    assert post.get_absolute_url() in client.get("/search/?q=mentor").content.decode()
 
 
 @pytest.mark.parametrize(

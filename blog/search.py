@@ -1,0 +1,233 @@
+"""Search: which public posts match, in what order, and the passage that shows why.
+
+`search_terms(query)` splits the search box's text; `search_posts(terms)` returns a
+`SearchResults`: every public post matching every term (a word or a "quoted phrase"),
+posts with all the terms in their title first, each group newest first.
+
+The vendor branch, once (`_matchers`):
+- PostgreSQL: full-text search (stemmed: "interviews" finds "interviewing") on two stored,
+  GIN-indexed columns that migration 0011 adds as generated columns: `search_vector`
+  (title A, summary B, body C) and `title_vector` (the title alone). The model does not
+  declare them (SQLite has no tsvector; PostgreSQL fills them on every write, bulk ones
+  included); `StoredVector` names them in queries.
+- Elsewhere (SQLite in development): a case-insensitive substring match.
+
+Why two groups walked separately instead of one ORDER BY over a score: a score must be
+computed for every match before the first page can be sorted out (a word in a third of
+100,000 posts: 30,000 rows read for ten). Each group in date order is a walk down the
+(status, published_at) index that stops after a page (or, for a rare word, a GIN lookup
+of its few posts): the cost of a page follows its depth, not the size of the blog.
+
+Excerpts (`SearchResults.page` fills `post.search_excerpt`): when the post's summary does
+not show a term, a short passage of the body around the match with the terms in <mark>:
+PostgreSQL's ts_headline, a plain excerpt elsewhere. Both are escaped before our <mark>
+tags go in, so a post's text can never become markup.
+"""
+
+import re
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVectorField
+from django.db import connection
+from django.db.models import Expression, Q
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
+
+MAX_SEARCH_TERMS = 8
+MAX_TERM_LENGTH = 60
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+SEARCH_CONFIG = "english"  # migration 0011's columns are built with the same configuration
+EXCERPT_WORDS = 30
+
+
+def search_terms(query):
+    """Split a search box's text into at most MAX_SEARCH_TERMS words ("quoted phrases" kept)."""
+    terms = []
+    query = _CONTROL_CHARS.sub(" ", query or "")  # PostgreSQL refuses NUL in text
+    for phrase, word in re.findall(r'"([^"]+)"|(\S+)', query):
+        term = (phrase or word).strip()[:MAX_TERM_LENGTH]
+        if term and term.lower() not in {t.lower() for t in terms}:
+            terms.append(term)
+    return terms[:MAX_SEARCH_TERMS]
+
+
+class StoredVector(Expression):
+    """A tsvector column of blog_post that the model does not declare (migration 0011)."""
+
+    output_field = SearchVectorField()
+
+    def __init__(self, column):
+        super().__init__()
+        self.column = column
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f"{alias}.{connection.ops.quote_name(self.column)}", []
+
+
+def tsquery(terms):
+    """Every term, stemmed; a term with a space is a phrase."""
+    query = None
+    for term in terms:
+        part = SearchQuery(term, config=SEARCH_CONFIG, search_type="phrase" if " " in term else "plain")
+        query = part if query is None else query & part
+    return query
+
+
+def _matchers(queryset, terms):
+    """(matching, in the title, matching elsewhere only) querysets over `queryset`. The one vendor branch."""
+    if connection.vendor == "postgresql":
+        query = tsquery(terms)
+        matching = queryset.alias(
+            search_vector=StoredVector("search_vector"), title_vector=StoredVector("title_vector")
+        ).filter(search_vector=query)
+        return matching, matching.filter(title_vector=query), matching.exclude(title_vector=query)
+    everywhere, title = Q(), Q()
+    for term in terms:
+        everywhere &= Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term)
+        title &= Q(title__icontains=term)
+    matching = queryset.filter(everywhere)
+    return matching, matching.filter(title), matching.exclude(title)
+
+
+NEWEST_FIRST = ("-published_at", "-pk")
+
+
+class SearchResults:
+    """Matching public posts, title matches first: slices as a list, counts up to a cap.
+
+    What blog.pagination.CappedCountPaginator pages through: `results[a:b]` costs two short
+    index walks (title matches, then the others) and one read of the page's posts.
+    """
+
+    def __init__(self, terms):
+        from .models import Post
+
+        self.terms = terms
+        if not terms:
+            self.matching = self.in_title = self.elsewhere = Post.objects.none()
+            return
+        self.matching, in_title, elsewhere = _matchers(Post.objects.published(), terms)
+        self.in_title, self.elsewhere = in_title.order_by(*NEWEST_FIRST), elsewhere.order_by(*NEWEST_FIRST)
+
+    def count_up_to(self, limit):
+        """How many posts match, counting no further than `limit`."""
+        return self.matching.order_by()[:limit].count()
+
+    def count(self):
+        return self.matching.count()
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice) or key.step is not None:
+            raise TypeError("SearchResults supports slices only.")
+        start, stop = key.start or 0, key.stop
+        if stop is None or stop <= start:
+            return []
+        ids = list(self.in_title.values_list("pk", flat=True)[start:stop])
+        in_title = set(ids)
+        wanted = stop - start - len(ids)
+        if wanted > 0 and self.terms:
+            # Where the other posts start: right after the title matches (all read if this page
+            # holds their end, else counted up to this page's start: bounded by the page's depth).
+            offset = 0 if ids else start - self.in_title[:start].count()
+            ids += list(self.elsewhere.values_list("pk", flat=True)[offset : offset + wanted])
+        return self._posts(ids, in_title)
+
+    def _posts(self, ids, in_title):
+        from .models import Post
+
+        if not ids:
+            return []
+        posts = Post.objects.filter(pk__in=ids).for_lists()
+        postgresql = connection.vendor == "postgresql"
+        if postgresql:
+            posts = posts.annotate(
+                headline=SearchHeadline(
+                    "body",
+                    tsquery(self.terms),
+                    config=SEARCH_CONFIG,
+                    start_sel=_START,
+                    stop_sel=_STOP,
+                    max_words=EXCERPT_WORDS,
+                    min_words=EXCERPT_WORDS // 2,
+                    short_word=3,
+                    max_fragments=1,
+                )
+            )
+        else:
+            posts = posts.defer(None).defer("author__author_profile__bio", "author__author_profile__bio_html")
+        by_pk = {post.pk: post for post in posts}
+        ordered = [by_pk[pk] for pk in ids if pk in by_pk]
+        for post in ordered:
+            post.title_match = post.pk in in_title
+            if _shows_a_term(post.excerpt, self.terms):
+                post.search_excerpt = None  # the card's own excerpt, highlighted, says why
+            elif postgresql:
+                post.search_excerpt = headline_html(post.headline)
+            else:
+                post.search_excerpt = plain_excerpt(strip_tags(post.body_html), self.terms)
+        return ordered
+
+
+def _shows_a_term(text, terms):
+    lowered = (text or "").lower()
+    return any(term.lower() in lowered for term in terms)
+
+
+# ts_headline's markers around a match: characters that escape() leaves alone and that the
+# Markdown clean-up below does not touch. A body containing them can at most add a <mark>.
+_START, _STOP = "\ue000", "\ue001"
+_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)?")
+_MARKDOWN_MARKS = re.compile(r"(?m)^\s*(?:#{1,6}|>|[-*+]|\d+[.)])\s+|[*`~]+|(?<!\w)_+|_+(?!\w)|</?[a-zA-Z][^>]*>")
+
+
+def headline_html(headline):
+    """ts_headline's passage of the Markdown body as safe HTML: plain text, matches in <mark>.
+
+    None when the passage has no match (a post found by its title or summary only).
+    """
+    if not headline or _START not in headline:
+        return None
+    text = _MARKDOWN_MARKS.sub(" ", _MARKDOWN_LINK.sub(r"\1", headline))
+    text = " ".join(text.split())
+    return _marked(escape(text), "…", "…")
+
+
+def plain_excerpt(text, terms, width=EXCERPT_WORDS):
+    """About `width` words of `text` around the first term found, terms in <mark>; None without one."""
+    words = " ".join((text or "").split())
+    lowered = words.lower()
+    found = [lowered.find(term.lower()) for term in terms if term and term.lower() in lowered]
+    if not found:
+        return None
+    before = words[: min(found)].split()
+    all_words = words.split()
+    start = max(0, len(before) - width // 3)
+    chunk = " ".join(all_words[start : start + width])
+    marked = escape(chunk)
+    pattern = re.compile("|".join(re.escape(escape(t)) for t in sorted(terms, key=len, reverse=True) if t), re.I)
+    marked = pattern.sub(lambda m: f"{_START}{m.group(0)}{_STOP}", marked)
+    return _marked(marked, "…" if start else "", "…" if start + width < len(all_words) else "")
+
+
+def _marked(escaped, prefix, suffix):
+    """`escaped` text with our markers as balanced <mark> tags (a stray marker is dropped)."""
+    out, open_ = [], False
+    for char_run in re.split(f"([{_START}{_STOP}])", escaped):
+        if char_run == _START:
+            if not open_:
+                out.append("<mark>")
+                open_ = True
+        elif char_run == _STOP:
+            if open_:
+                out.append("</mark>")
+                open_ = False
+        else:
+            out.append(char_run)
+    if open_:
+        out.append("</mark>")
+    return mark_safe(prefix + "".join(out) + suffix)  # noqa: S308 - text escaped first; only our <mark> tags added
+
+
+def search_posts(terms):
+    """Public posts matching every term, title matches first (SearchResults)."""
+    return SearchResults(terms)
