@@ -28,8 +28,7 @@ def cards(html):
 BODY = (
     "## Before you start\n\nMost advice about job hunting is written for someone else. "
     "Pick three companies and learn who hires there. " + "Filler words here. " * 40 + "\n\n"
-    "When a recruiter calls, ask how the **salary band** was set and who decides on it. "
-    + "More filler words. " * 40
+    "When a recruiter calls, ask how the **salary band** was set and who decides on it. " + "More filler words. " * 40
 )
 
 
