@@ -28,7 +28,7 @@ class Discussion:
 CANDIDATES_PER_TAG = 200
 
 
-def relevant_discussions(post, *, limit=None):
+def relevant_discussions(post, *, limit=None, exclude=()):
     """Pinned posts first (author's order), then published posts sharing tags with `post`.
 
     Ranked by the number of tags shared; ties go to the same theme, then to the newer post.
@@ -36,6 +36,8 @@ def relevant_discussions(post, *, limit=None):
     always shown; the tag-ranked ones fill the list up to `limit`
     (default settings.BLOG_RELEVANT_DISCUSSIONS_LIMIT). Candidates are the CANDIDATES_PER_TAG
     most recently written public posts of each tag, so the cost stays flat as the blog grows.
+    `exclude`: posts shown beside the list anyway (the post page's Previous/Next), left out of
+    the tag-ranked entries so the list fills with others (pins stay: the author chose them).
     Four queries at most.
     """
     limit = settings.BLOG_RELEVANT_DISCUSSIONS_LIMIT if limit is None else limit
@@ -60,7 +62,7 @@ def relevant_discussions(post, *, limit=None):
         )
         ranked = list(
             public.filter(pk__in=_newest_of_each_tag(post, tag_ids))
-            .exclude(pk__in=[p.pk for p in pinned])
+            .exclude(pk__in=[p.pk for p in pinned] + [p.pk for p in exclude if p is not None])
             .annotate(
                 shared=Subquery(shared, output_field=IntegerField()),
                 same_theme=Case(

@@ -119,10 +119,13 @@ class PostDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         post = self.object
         previous, following = selectors.adjacent_posts(post) if post.is_public else (None, None)
+        discussions = selectors.relevant_discussions(post, exclude=[previous, following])
+        # A post the author pinned stays in Relevant Discussions: its Previous/Next card would repeat it.
+        listed = {entry.post.pk for entry in discussions}
         context.update(
-            discussions=selectors.relevant_discussions(post),
-            previous_post=previous,
-            next_post=following,
+            discussions=discussions,
+            previous_post=previous if previous and previous.pk not in listed else None,
+            next_post=following if following and following.pk not in listed else None,
             is_preview=not post.is_public,
             fragments=Fragments(),  # the comment thread goes in last (comments.templatetags)
         )
@@ -246,6 +249,10 @@ class PostArchiveMixin(CanonicalPageMixin):
 class PostYearArchiveView(PostArchiveMixin, YearArchiveView):
     make_object_list = True
     template_name = "blog/post_archive_year.html"
+
+    def get_date_list(self, queryset, date_type=None, ordering="DESC"):
+        # Newest month first, as the archive index and every list of posts.
+        return super().get_date_list(queryset, date_type, ordering="DESC")
 
 
 class PostMonthArchiveView(PostArchiveMixin, MonthArchiveView):

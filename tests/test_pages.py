@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
+from django.utils.text import slugify
 
 from blog.models import Post
 
@@ -100,7 +101,8 @@ def test_post_page_shows_body_meta_reading_time_and_neighbours(client, blog):
     assert re.search(r'rel="next" href="[^"]+">.*Interview follow-ups', html)
     assert '<h2 id="relevant-discussions">Relevant Discussions</h2>' in html
     discussions = html.split("Relevant Discussions</h2>")[1].split("</section>")[0]
-    assert "Ask for referrals early" in discussions and "referrals" in discussions
+    # It shares "referrals", but it is the Previous card just below: not listed twice.
+    assert "Ask for referrals early" not in discussions
 
 
 def test_post_url_with_the_wrong_month_redirects_to_the_canonical_one(client, blog):
@@ -308,3 +310,41 @@ def test_server_error_page_is_friendly(blog):
     assert response.status_code == 500
     html = response.content.decode()
     assert "Something went wrong" in html and "boom" not in html and "Traceback" not in html
+
+
+def test_tag_index_sorts_by_name_ignoring_case_and_accents(client):
+    for name in ["LinkedIn", "cover letters", "Économie", "zebra", "economy", "Ángel investors", "resume"]:
+        PostFactory(tags=[TagFactory(name=name, slug=slugify(name))])
+    html = client.get("/tags/").content.decode()
+    names = re.findall(r'<li><a href="/tags/[^"]+/">([^<]+)</a>', html)
+    assert names == ["Ángel investors", "cover letters", "Économie", "economy", "LinkedIn", "resume", "zebra"]
+
+
+def test_year_page_lists_its_months_in_the_archive_index_order(client):
+    for month in (1, 5, 9):
+        PostFactory(published_at=datetime.datetime(2024, month, 10, 12, tzinfo=datetime.UTC))
+    year_months = re.findall(r'href="/archive/2024/(\d{2})/"', client.get("/archive/2024/").content.decode())
+    index_months = re.findall(r'href="/archive/2024/(\d{2})/"', client.get("/archive/").content.decode())
+    assert year_months == index_months == ["09", "05", "01"]
+
+
+def test_month_page_navigation_is_a_labelled_list_of_separate_links(client):
+    for month in (4, 5, 6):
+        PostFactory(published_at=datetime.datetime(2024, month, 10, 12, tzinfo=datetime.UTC))
+    html = client.get("/archive/2024/05/").content.decode()
+    nav = re.search(r'<nav class="archive-nav" aria-label="Other months">(.*?)</nav>', html, re.S).group(1)
+    links = re.findall(r'<a (?:rel="(\w+)" |class="archive-up" )?href="([^"]+)"><span>([^<]+)</span> ([^<]+)</a>', nav)
+    assert links == [
+        ("prev", "/archive/2024/04/", "← Earlier", "April 2024"),
+        ("", "/archive/2024/", "Year", "All of 2024"),
+        ("next", "/archive/2024/06/", "Later →", "June 2024"),
+    ]
+
+
+def test_theme_page_cards_do_not_repeat_the_theme_link(client, blog):
+    html = client.get("/themes/networking/").content.decode()
+    main = html.split("<main", 1)[1]
+    assert main.count('class="post-card"') == 2
+    assert 'class="theme-link"' not in main
+    assert 'class="theme-link"' in client.get("/").content.decode()  # other lists keep it
+    assert 'class="theme-link"' in client.get("/tags/referrals/").content.decode()
