@@ -1,8 +1,10 @@
+import functools
 import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.http import Http404, HttpResponseRedirect
+from django.contrib.staticfiles import finders
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -289,6 +291,23 @@ class SearchView(CanonicalPageMixin, ListView):
 @cache_control(max_age=86400, public=True)
 def robots_txt(request):
     return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
+
+
+# Browsers ask for these at the site's root whatever the page links (and Lighthouse counts a
+# 404 there against the page); base.html links them too. Read once, served from memory.
+ROOT_ICONS = {"favicon.ico": "image/x-icon", "apple-touch-icon.png": "image/png"}
+
+
+@functools.cache
+def _icon_bytes(name):
+    with open(finders.find(f"icons/{name}"), "rb") as handle:
+        return handle.read()
+
+
+@require_safe
+@cache_control(max_age=86400, public=True)
+def root_icon(request, name):
+    return HttpResponse(_icon_bytes(name), content_type=ROOT_ICONS[name])
 
 
 def page_not_found(request, exception):

@@ -348,3 +348,53 @@ def test_theme_page_cards_do_not_repeat_the_theme_link(client, blog):
     assert 'class="theme-link"' not in main
     assert 'class="theme-link"' in client.get("/").content.decode()  # other lists keep it
     assert 'class="theme-link"' in client.get("/tags/referrals/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"), [("/favicon.ico", "image/x-icon"), ("/apple-touch-icon.png", "image/png")]
+)
+def test_the_site_icons_answer_at_the_root_and_are_linked_from_every_page(client, blog, path, content_type):
+    response = client.get(path)
+    assert response.status_code == 200 and response["Content-Type"] == content_type
+    assert "public" in response["Cache-Control"]
+    body = b"".join(response) if response.streaming else response.content
+    assert body[:4] in (b"\x00\x00\x01\x00", b"\x89PNG")  # an ICO / a PNG, not an HTML error
+    for page in ["/", blog["old"].get_absolute_url(), "/search/?q=x", "/nope/"]:
+        html = client.get(page).content.decode()
+        assert f'href="{path}"' in html, page
+    assert re.search(r'<link rel="icon" href="/static/icons/favicon[^"]*\.svg" type="image/svg\+xml">', html)
+
+
+@pytest.fixture
+def debug_urls(settings):
+    """config.urls as `make run` loads it (DEBUG on), put back afterwards."""
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    from config import urls
+
+    settings.DEBUG = True
+    importlib.reload(urls)
+    clear_url_caches()
+    yield
+    settings.DEBUG = False
+    importlib.reload(urls)
+    clear_url_caches()
+
+
+def test_under_debug_staff_can_preview_the_blogs_own_404_page(client, staff_client, debug_urls):
+    response = staff_client.get("/404/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "<h1>Page not found</h1>" in html and 'id="nf-q"' in html  # templates/404.html, not Django's
+    assert "no-cache" in response["Cache-Control"]
+    assert client.get("/404/").status_code == 404  # not a page for anyone else
+
+
+def test_without_debug_there_is_no_404_preview(staff_client):
+    response = staff_client.get("/404/")
+    assert response.status_code == 404 and "<h1>Page not found</h1>" in response.content.decode()
+    from config import urls
+
+    assert "preview_404" not in [getattr(p, "name", None) for p in urls.urlpatterns]
