@@ -62,12 +62,12 @@ class NoCountPage(Page):
 
 
 class CappedCountPaginator(Paginator):
-    """Counts at most `cap` + 1 rows: "1,000+ results", and paging stops at the cap.
+    """Counts at most `cap` + 1 rows: "200+ results", and paging stops at the cap.
 
     For search results, where an exact total of a broad query costs a read of every match.
     """
 
-    cap = 1000
+    cap = 200  # blog.search.PROBE is one more: past it, a search knows it is capped without counting
 
     @cached_property
     def count(self):

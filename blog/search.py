@@ -12,11 +12,12 @@ The vendor branch, once (`_matchers`):
   included); `StoredVector` names them in queries.
 - Elsewhere (SQLite in development): a case-insensitive substring match.
 
-Why two groups walked separately instead of one ORDER BY over a score: a score must be
+Why two groups read separately instead of one ORDER BY over a score: a score must be
 computed for every match before the first page can be sorted out (a word in a third of
-100,000 posts: 30,000 rows read for ten). Each group in date order is a walk down the
-(status, published_at) index that stops after a page (or, for a rare word, a GIN lookup
-of its few posts): the cost of a page follows its depth, not the size of the blog.
+100,000 posts: 30,000 rows read for ten). Each group is either small (read whole through
+its GIN index: at most PROBE rows) or large enough to walk in date order down the
+(status, published_at) index, stopping after a page: the cost of a page follows its
+depth, not the size of the blog.
 
 Excerpts (`SearchResults.page` fills `post.search_excerpt`): when the post's summary does
 not show a term, a short passage of the body around the match with the terms in <mark>:
@@ -92,44 +93,98 @@ def _matchers(queryset, terms):
 NEWEST_FIRST = ("-published_at", "-pk")
 
 
+# A set of matches smaller than this is read whole (one GIN lookup, sorted here); a larger
+# one is walked in date order, where it is common enough for a page to come within a few
+# thousand rows. Either way the planner's guess of how common a word is (default low for a
+# word it has no statistics on) cannot send it walking every post for a rare one. One more
+# than the search page's count cap (blog.pagination.CappedCountPaginator): a set too large
+# to read whole means "200+ posts found" without counting.
+PROBE = 201
+
+
+def _probe(queryset, limit):
+    """The ids of `queryset` newest first if it has fewer than `limit` rows, else None."""
+    rows = list(queryset.order_by().values_list("published_at", "pk")[:limit])
+    return [pk for _, pk in sorted(rows, reverse=True)] if len(rows) < limit else None
+
+
 class SearchResults:
     """Matching public posts, title matches first: slices as a list, counts up to a cap.
 
-    What blog.pagination.CappedCountPaginator pages through: `results[a:b]` costs two short
-    index walks (title matches, then the others) and one read of the page's posts.
+    What blog.pagination.CappedCountPaginator pages through. The title matches are probed
+    once (up to PROBE of them), then all matches (up to PROBE more than the title's): a set
+    that fits is sliced here; a larger one is walked in date order, only as far as the page.
+    The others are all matches less the title ones, taken out here rather than by a NOT in
+    SQL (which would read every post matching both, to keep none). Then the page's posts
+    are read in one query.
     """
 
     def __init__(self, terms):
         from .models import Post
 
         self.terms = terms
+        self._probed = {}
         if not terms:
             self.matching = self.in_title = self.elsewhere = Post.objects.none()
             return
         self.matching, in_title, elsewhere = _matchers(Post.objects.published(), terms)
+        self.matching = self.matching.order_by(*NEWEST_FIRST)
         self.in_title, self.elsewhere = in_title.order_by(*NEWEST_FIRST), elsewhere.order_by(*NEWEST_FIRST)
+
+    def _first(self):
+        if "first" not in self._probed:
+            self._probed["first"] = _probe(self.in_title, PROBE) if self.terms else []
+        return self._probed["first"]
+
+    def _all(self):
+        """Every match newest first when they are few (title matches read whole), else None."""
+        first = self._first()
+        if first is None:
+            return None
+        if "all" not in self._probed:
+            self._probed["all"] = _probe(self.matching, PROBE + len(first))
+        return self._probed["all"]
 
     def count_up_to(self, limit):
         """How many posts match, counting no further than `limit`."""
+        matches = self._all()
+        if matches is not None:
+            return min(limit, len(matches))
+        if limit <= PROBE:  # PROBE title matches, or PROBE more matches than those: at least PROBE
+            return limit
         return self.matching.order_by()[:limit].count()
 
     def count(self):
         return self.matching.count()
 
+    def _others(self, first, offset, wanted):
+        """Matches not in the title, [offset : offset + wanted] of them, newest first."""
+        if first is None:  # more than PROBE title matches, and a page past them (past the count cap)
+            return list(self.elsewhere.values_list("pk", flat=True)[offset : offset + wanted])
+        in_title = set(first)
+        matches = self._all()
+        if matches is None:  # many matches: walk as far as this page, the title matches included
+            matches = list(self.matching.values_list("pk", flat=True)[: offset + wanted + len(first)])
+        return [pk for pk in matches if pk not in in_title][offset : offset + wanted]
+
     def __getitem__(self, key):
         if not isinstance(key, slice) or key.step is not None:
             raise TypeError("SearchResults supports slices only.")
         start, stop = key.start or 0, key.stop
-        if stop is None or stop <= start:
+        if stop is None or stop <= start or not self.terms:
             return []
-        ids = list(self.in_title.values_list("pk", flat=True)[start:stop])
+        first = self._first()
+        if first is not None:
+            ids, size = first[start:stop], len(first)
+        else:
+            ids = list(self.in_title.values_list("pk", flat=True)[start:stop])
+            size = None
         in_title = set(ids)
         wanted = stop - start - len(ids)
-        if wanted > 0 and self.terms:
-            # Where the other posts start: right after the title matches (all read if this page
-            # holds their end, else counted up to this page's start: bounded by the page's depth).
-            offset = 0 if ids else start - self.in_title[:start].count()
-            ids += list(self.elsewhere.values_list("pk", flat=True)[offset : offset + wanted])
+        if wanted > 0:
+            if size is None:  # the title matches end on this page, or before its start
+                size = start + len(ids) if ids else self.in_title[:start].count()
+            ids += self._others(first, max(0, start - size), wanted)
         return self._posts(ids, in_title)
 
     def _posts(self, ids, in_title):

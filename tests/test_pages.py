@@ -195,7 +195,7 @@ def test_search_needs_every_term_and_survives_odd_input(client, blog):
 
 
 def test_search_stops_counting_at_its_cap(client, blog, monkeypatch):
-    """A broad query says "1,000+ posts found" rather than reading every match to count them."""
+    """A broad query says "200+ posts found" rather than reading every match to count them."""
     from blog.pagination import CappedCountPaginator
 
     monkeypatch.setattr(CappedCountPaginator, "cap", 3)

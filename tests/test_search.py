@@ -98,7 +98,13 @@ def test_an_empty_result_says_so_once_and_offers_themes_and_tags(client):
     assert 'href="/tags/"' in main
 
 
-def test_title_matches_come_first_then_the_rest_each_newest_first_across_pages(client):
+# PROBE 1000: each group read whole; 2: each walked in date order (what a large blog does).
+probe_sizes = pytest.mark.parametrize("probe", [1000, 2])
+
+
+@probe_sizes
+def test_title_matches_come_first_then_the_rest_each_newest_first_across_pages(client, probe, monkeypatch):
+    monkeypatch.setattr("blog.search.PROBE", probe)
     theme = ThemeFactory()
     in_title = [PostFactory(title=f"Salary step {n}", theme=theme, published_at=ago(20 + n)) for n in range(12)]
     elsewhere = [
@@ -114,7 +120,9 @@ def test_title_matches_come_first_then_the_rest_each_newest_first_across_pages(c
     assert client.get("/search/?q=salary&page=3").status_code == 404
 
 
-def test_a_page_past_the_title_matches_starts_at_the_right_post():
+@probe_sizes
+def test_a_page_past_the_title_matches_starts_at_the_right_post(probe, monkeypatch):
+    monkeypatch.setattr("blog.search.PROBE", probe)
     theme = ThemeFactory()
     for n in range(3):
         PostFactory(title=f"Salary {n}", theme=theme, published_at=ago(30 + n))
@@ -122,7 +130,8 @@ def test_a_page_past_the_title_matches_starts_at_the_right_post():
     results = SearchResults(["salary"])
     assert [post.title for post in results[5:8]] == [post.title for post in rest[2:5]]
     assert [post.title_match for post in results[2:4]] == [True, False]
-    assert results.count_up_to(5) == 5 and results.count() == 11
+    assert [post.title for post in SearchResults(["salary"])[5:8]] == [post.title for post in rest[2:5]]  # fresh
+    assert results.count_up_to(5) == 5 and results.count_up_to(100) == 11 and results.count() == 11
 
 
 def test_every_term_must_match_and_phrases_stay_together(client):
@@ -133,11 +142,13 @@ def test_every_term_must_match_and_phrases_stay_together(client):
     assert [t for t, _ in cards(client.get('/search/?q="band salary"').content.decode())] == []
 
 
-def test_search_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+@probe_sizes
+def test_search_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, probe, monkeypatch):
+    monkeypatch.setattr("blog.search.PROBE", probe)
     theme = ThemeFactory()
     author = PostFactory(theme=theme).author
     bulk_posts(15, theme=theme, author=author, title="Bulk salary {n}")
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):  # 2 probes, count, 2 walks + 1 count (large groups), posts, tags, comments
         small = client.get("/search/?q=bulk&page=2").content.decode()
     bulk_posts_more = 60
     from blog.models import Post
@@ -156,6 +167,6 @@ def test_search_runs_a_fixed_number_of_queries(client, django_assert_max_num_que
         )
         for n in range(bulk_posts_more)
     )
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):  # 2 probes, count, 2 walks + 1 count (large groups), posts, tags, comments
         large = client.get("/search/?q=bulk&page=2").content.decode()
     assert len(cards(small)) == 5 and len(cards(large)) == 10
