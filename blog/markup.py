@@ -31,7 +31,7 @@ import markdown
 import nh3
 from django.conf import settings
 
-__all__ = ["render_markdown", "for_feed", "MarkupTooLong", "MarkupRejected", "PROFILES"]
+__all__ = ["render_markdown", "for_feed", "without_permalinks", "MarkupTooLong", "MarkupRejected", "PROFILES"]
 
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
@@ -359,6 +359,11 @@ def render_markdown(text, profile="post", *, images=None):
 _HEADERLINK = re.compile(r'<a\b[^>]*\bclass="headerlink"[^>]*>.*?</a>', re.DOTALL)
 
 
+def without_permalinks(body_html):
+    """Stored post HTML less the "#" permalink after each heading (for feeds and plain-text excerpts)."""
+    return _HEADERLINK.sub("", body_html or "")
+
+
 def for_feed(body_html, base_url):
     """Stored post HTML as a feed carries it: no heading permalinks, every URL absolute.
 
@@ -386,7 +391,7 @@ def for_feed(body_html, base_url):
 
     options = PROFILES["post"]
     return nh3.clean(
-        _HEADERLINK.sub("", body_html or ""),
+        without_permalinks(body_html),
         tags=options["tags"],
         attributes=options["attributes"],
         attribute_filter=absolute,

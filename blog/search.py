@@ -33,6 +33,8 @@ from django.db.models import Expression, Q
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
+from .markup import without_permalinks
+
 MAX_SEARCH_TERMS = 8
 MAX_TERM_LENGTH = 60
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -219,7 +221,7 @@ class SearchResults:
             elif postgresql:
                 post.search_excerpt = headline_html(post.headline)
             else:
-                post.search_excerpt = plain_excerpt(strip_tags(post.body_html), self.terms)
+                post.search_excerpt = plain_excerpt(strip_tags(without_permalinks(post.body_html)), self.terms)
         return ordered
 
 
