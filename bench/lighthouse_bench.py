@@ -82,8 +82,11 @@ def lighthouse(url, form_factor, workdir):
     ]
     if form_factor == "desktop":
         command.append("--preset=desktop")
-    subprocess.run(command, check=True, cwd=workdir)  # noqa: S603 - our own pinned Lighthouse
-    return json.loads(out.read_text())
+    for attempt in range(3):  # a loaded machine sometimes loses the trace (NO_NAVSTART): run it again
+        if subprocess.run(command, check=False, cwd=workdir).returncode == 0:  # noqa: S603 - our own Lighthouse
+            return json.loads(out.read_text())
+        print(f"lighthouse failed on {url} ({form_factor}), attempt {attempt + 1} of 3", file=sys.stderr)
+    sys.exit(f"lighthouse failed three times on {url} ({form_factor})")
 
 
 def summary(report, name, form_factor):
