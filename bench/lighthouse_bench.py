@@ -34,6 +34,7 @@ CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 TARGETS = {"performance": 98, "accessibility": 100, "best-practices": 100, "seo": 100}
 # Lighthouse's own advice for a noisy machine: several runs, the median one reported.
 RUNS = int(os.environ.get("LIGHTHOUSE_RUNS", 3))
+KEEP = os.environ.get("LIGHTHOUSE_REPORTS", "")
 METRICS = {
     "first-contentful-paint": "FCP",
     "largest-contentful-paint": "LCP",
@@ -84,6 +85,9 @@ def lighthouse(url, form_factor, workdir):
         command.append("--preset=desktop")
     for attempt in range(3):  # a loaded machine sometimes loses the trace (NO_NAVSTART): run it again
         if subprocess.run(command, check=False, cwd=workdir).returncode == 0:  # noqa: S603 - our own Lighthouse
+            if KEEP:  # LIGHTHOUSE_REPORTS=folder: every full report kept there, to read what failed
+                Path(KEEP).mkdir(parents=True, exist_ok=True)
+                shutil.copy(out, Path(KEEP) / f"{time.strftime('%H%M%S')}-{out.name}")
             return json.loads(out.read_text())
         print(f"lighthouse failed on {url} ({form_factor}), attempt {attempt + 1} of 3", file=sys.stderr)
     sys.exit(f"lighthouse failed three times on {url} ({form_factor})")
