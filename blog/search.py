@@ -29,7 +29,7 @@ import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVectorField
 from django.db import connection
-from django.db.models import Expression, Q
+from django.db.models import BooleanField, Expression, ExpressionWrapper, Q
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -77,19 +77,23 @@ def tsquery(terms):
 
 
 def _matchers(queryset, terms):
-    """(matching, in the title, matching elsewhere only) querysets over `queryset`. The one vendor branch."""
+    """(matching, in the title, matching elsewhere only, "is in the title" as a Q) over `queryset`.
+
+    The one vendor branch.
+    """
     if connection.vendor == "postgresql":
         query = tsquery(terms)
         matching = queryset.alias(
             search_vector=StoredVector("search_vector"), title_vector=StoredVector("title_vector")
         ).filter(search_vector=query)
-        return matching, matching.filter(title_vector=query), matching.exclude(title_vector=query)
-    everywhere, title = Q(), Q()
-    for term in terms:
-        everywhere &= Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term)
-        title &= Q(title__icontains=term)
-    matching = queryset.filter(everywhere)
-    return matching, matching.filter(title), matching.exclude(title)
+        title = Q(title_vector=query)
+    else:
+        everywhere, title = Q(), Q()
+        for term in terms:
+            everywhere &= Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term)
+            title &= Q(title__icontains=term)
+        matching = queryset.filter(everywhere)
+    return matching, matching.filter(title), matching.exclude(title), title
 
 
 NEWEST_FIRST = ("-published_at", "-pk")
@@ -113,9 +117,10 @@ def _probe(queryset, limit):
 class SearchResults:
     """Matching public posts, title matches first: slices as a list, counts up to a cap.
 
-    What blog.pagination.CappedCountPaginator pages through. The title matches are probed
-    once (up to PROBE of them), then all matches (up to PROBE more than the title's): a set
-    that fits is sliced here; a larger one is walked in date order, only as far as the page.
+    What blog.pagination.CappedCountPaginator pages through. The matches are probed once (up
+    to 2 * PROBE of them, each with whether it matches in its title), and when there are more,
+    the title matches on their own (up to PROBE): a set that fits is sliced here; a larger one
+    is walked in date order, only as far as the page.
     The others are all matches less the title ones, taken out here rather than by a NOT in
     SQL (which would read every post matching both, to keep none). Then the page's posts
     are read in one query.
@@ -129,22 +134,41 @@ class SearchResults:
         if not terms:
             self.matching = self.in_title = self.elsewhere = Post.objects.none()
             return
-        self.matching, in_title, elsewhere = _matchers(Post.objects.published(), terms)
+        self.matching, in_title, elsewhere, self.title = _matchers(Post.objects.published(), terms)
         self.matching = self.matching.order_by(*NEWEST_FIRST)
         self.in_title, self.elsewhere = in_title.order_by(*NEWEST_FIRST), elsewhere.order_by(*NEWEST_FIRST)
 
+    def _probe(self):
+        """Read up to 2 * PROBE matches at once, each with whether it matches in its title.
+
+        Fewer: every match and every title match are known, newest first (the usual case,
+        one query). More: the title matches are probed on their own (up to PROBE).
+        """
+        if "all" in self._probed:
+            return
+        if not self.terms:
+            self._probed.update(all=[], first=[])
+            return
+        in_title = ExpressionWrapper(self.title, output_field=BooleanField())
+        rows = list(
+            self.matching.order_by()
+            .annotate(in_title=in_title)
+            .values_list("published_at", "pk", "in_title")[: 2 * PROBE]
+        )
+        if len(rows) < 2 * PROBE:
+            rows.sort(key=lambda row: row[:2], reverse=True)
+            self._probed.update(all=[pk for _, pk, _ in rows], first=[pk for _, pk, hit in rows if hit])
+        else:
+            self._probed.update(all=None, first=_probe(self.in_title, PROBE))
+
     def _first(self):
-        if "first" not in self._probed:
-            self._probed["first"] = _probe(self.in_title, PROBE) if self.terms else []
+        """The title matches newest first when fewer than PROBE (or all matches are few), else None."""
+        self._probe()
         return self._probed["first"]
 
     def _all(self):
-        """Every match newest first when they are few (title matches read whole), else None."""
-        first = self._first()
-        if first is None:
-            return None
-        if "all" not in self._probed:
-            self._probed["all"] = _probe(self.matching, PROBE + len(first))
+        """Every match newest first when fewer than 2 * PROBE, else None."""
+        self._probe()
         return self._probed["all"]
 
     def count_up_to(self, limit):
@@ -152,7 +176,7 @@ class SearchResults:
         matches = self._all()
         if matches is not None:
             return min(limit, len(matches))
-        if limit <= PROBE:  # PROBE title matches, or PROBE more matches than those: at least PROBE
+        if limit <= 2 * PROBE:  # 2 * PROBE matches or more
             return limit
         return self.matching.order_by()[:limit].count()
 
