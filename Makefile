@@ -69,9 +69,18 @@ test: install-dev chromium $(E2E)/node_modules/.installed
 screenshots: install-dev chromium
 	$(BIN)/python scripts/screenshots.py
 
-# Benchmarks (bench/): prints the tables and writes docs/benchmarks.md. The throughput and
-# growth runs need PostgreSQL and Redis on 127.0.0.1 and wrk (installed here when root).
-bench: install-dev
+# Benchmarks (bench/): prints the tables and writes docs/benchmarks.md (and docs/lighthouse.json).
+# The throughput and growth runs need PostgreSQL and Redis on 127.0.0.1 and wrk (installed here
+# when root); Lighthouse needs npm and Chromium.
+# Lighthouse 12.2.3 for bench/lighthouse_bench.py (section 7), from its lock file.
+LIGHTHOUSE := bench/lighthouse
+
+$(LIGHTHOUSE)/node_modules/.installed: $(LIGHTHOUSE)/package.json $(LIGHTHOUSE)/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  (cd $(LIGHTHOUSE) && npm ci --no-audit --no-fund --silent) && touch $@ || echo "npm ci failed: the Lighthouse section will fail"; \
+	else echo "npm not found: the Lighthouse section will fail"; fi
+
+bench: install-dev chromium $(LIGHTHOUSE)/node_modules/.installed
 	@if ! command -v wrk >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  echo "installing wrk (apt-get) for the throughput benchmark"; \
 	  apt-get update -qq && apt-get install -y -qq wrk >/dev/null || echo "apt-get install wrk failed"; \

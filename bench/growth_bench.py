@@ -2,7 +2,8 @@
 
 Run: python bench/growth_bench.py   (needs PostgreSQL; default
 postgres://postgres@127.0.0.1:5432/blog_bench, or GROWTH_DATABASE_URL; the database is
-dropped and made afresh). Prints a Markdown table.
+dropped and made afresh). Prints a Markdown table. GROWTH_SIZES=100,100000 picks the sizes,
+GROWTH_PAGES=search only the pages whose name contains one of the comma-separated words.
 
 For each size the data is generated first, in SQL (not timed): posts spread over the same
 eight years (so a month holds more posts as the blog grows, but the number of months stays
@@ -31,6 +32,8 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
 
 SIZES = [int(size) for size in os.environ.get("GROWTH_SIZES", "100,10000,100000").split(",")]
 RUNS = int(os.environ.get("GROWTH_RUNS", 11))
+# Only the pages whose name contains one of these words (GROWTH_PAGES=search: the search rows).
+PAGES = [word for word in os.environ.get("GROWTH_PAGES", "").split(",") if word]
 SPAN_DAYS = 8 * 365
 COMMENTS_PER_POST = 10
 
@@ -239,6 +242,8 @@ def pages():
         ("archive index", get("/archive/")),
         ("archive month (newest)", get(f"/archive/{newest:%Y}/{newest:%m}/")),
         ("search `?q=interview`", get("/search/?q=interview")),
+        ("search `?q=interview&page=3`", get("/search/?q=interview&page=3")),
+        ("search `?q=feedback` (every post, body only)", get("/search/?q=feedback")),
         ("search `?q=notes part 42` (one match)", get("/search/?q=notes+part+42")),
     ]
 
@@ -260,6 +265,8 @@ def main():
         )
         described.append(f"{size:,} posts: {n_tags:,} tags, {comments:,} comments")
         for name, function in pages():
+            if PAGES and not any(word in name for word in PAGES):
+                continue
             results.setdefault(name.split(" (")[0] if name.startswith("tag page") else name, {})[size] = timed(function)
     first, last = SIZES[0], SIZES[-1]
     head = " | ".join(f"{size:,} posts ms (queries)" for size in SIZES)

@@ -21,6 +21,7 @@ SCRIPTS = [
     ("Markdown rendering", "bench/markup_bench.py"),
     ("5. Posting, side by side with WordPress 6.1 (nginx + php-fpm + MariaDB)", "bench/post_bench.py"),
     ("6. The learning spam filter on a held-out corpus", "bench/spam_bench.py"),
+    ("7. Lighthouse: home and a post, mobile and desktop", "bench/lighthouse_bench.py"),
 ]
 
 
@@ -55,7 +56,8 @@ def main():
         "Medians of repeated runs; compare ratios measured side by side, not absolute times across runs.\n\n"
         "Sections 2-5 need PostgreSQL on 127.0.0.1:5432 (databases `blog_load` and `blog_bench`, made\n"
         "afresh), Redis on 127.0.0.1:6379 and wrk (`apt-get install wrk`); section 5 also MariaDB and,\n"
-        "installed by the script when root, Debian's wordpress, nginx and php-fpm.\n"
+        "installed by the script when root, Debian's wordpress, nginx and php-fpm. Section 7 needs npm and\n"
+        "Chromium (`make bench` installs Lighthouse from bench/lighthouse/package-lock.json).\n"
         "`python bench/import_bench.py` (1,000 posts, 20,000 comments) and `python bench/explain.py`\n"
         "(query plans, with DATABASE_URL on PostgreSQL) run on their own.\n\n"
     )

@@ -4,6 +4,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from . import site
+from .markup import for_feed
 from .models import Post, Tag, Theme, author_name
 
 FEED_LENGTH = 20
@@ -32,6 +34,13 @@ class LatestPostsFeed(Feed):
     def items(self, obj=None):
         return self.base_items()[:FEED_LENGTH]
 
+    def get_context_data(self, **kwargs):
+        """The item's HTML for readers: absolute URLs on the blog's address, no heading permalinks."""
+        context = super().get_context_data(**kwargs)
+        item = kwargs["item"]
+        context["content"] = for_feed(item.body_html, site.absolute(item.get_absolute_url()))
+        return context
+
     def item_title(self, item):
         return item.title
 
@@ -39,6 +48,7 @@ class LatestPostsFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item):
+        """The post's last change (for imports, the source's own modified date; for the demo, its written date)."""
         return item.updated_at
 
     def item_author_name(self, item):

@@ -31,7 +31,7 @@ import markdown
 import nh3
 from django.conf import settings
 
-__all__ = ["render_markdown", "MarkupTooLong", "MarkupRejected", "PROFILES"]
+__all__ = ["render_markdown", "for_feed", "without_permalinks", "MarkupTooLong", "MarkupRejected", "PROFILES"]
 
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
@@ -349,5 +349,53 @@ def render_markdown(text, profile="post", *, images=None):
         url_schemes=set(URL_SCHEMES),
         link_rel=options["link_rel"],
         set_tag_attribute_values=options.get("set_attributes"),
+        strip_comments=True,
+    )
+
+
+# Feeds: readers show a post's HTML away from its page, where "#section" and "/media/x.jpg"
+# point nowhere (or at the reader's own site). The toc extension's permalinks (a "#" after
+# every heading) are noise there too: feed readers show them as stray "#".
+_HEADERLINK = re.compile(r'<a\b[^>]*\bclass="headerlink"[^>]*>.*?</a>', re.DOTALL)
+
+
+def without_permalinks(body_html):
+    """Stored post HTML less the "#" permalink after each heading (for feeds and plain-text excerpts)."""
+    return _HEADERLINK.sub("", body_html or "")
+
+
+def for_feed(body_html, base_url):
+    """Stored post HTML as a feed carries it: no heading permalinks, every URL absolute.
+
+    `body_html` is render_markdown's output (already sanitized); links, images and srcset
+    candidates are resolved against `base_url` (the post's absolute URL: "#fn:1" becomes
+    "https://blog.example.com/2026/01/post/#fn:1"). It passes the same allowlist again,
+    so nothing the post page would not show gets in.
+    """
+    from urllib.parse import urljoin
+
+    def absolute(tag, attribute, value):
+        value = _attribute_filter(tag, attribute, value)
+        if value is None:
+            return None
+        if attribute in {"href", "src"}:
+            return urljoin(base_url, value.strip())
+        if attribute == "srcset":
+            candidates = []
+            for candidate in value.split(","):
+                parts = candidate.split()
+                if parts:
+                    candidates.append(" ".join([urljoin(base_url, parts[0]), *parts[1:]]))
+            return ", ".join(candidates)
+        return value
+
+    options = PROFILES["post"]
+    return nh3.clean(
+        without_permalinks(body_html),
+        tags=options["tags"],
+        attributes=options["attributes"],
+        attribute_filter=absolute,
+        url_schemes=set(URL_SCHEMES),
+        link_rel=options["link_rel"],
         strip_comments=True,
     )

@@ -62,15 +62,18 @@ class NoCountPage(Page):
 
 
 class CappedCountPaginator(Paginator):
-    """Counts at most `cap` + 1 rows: "1,000+ results", and paging stops at the cap.
+    """Counts at most `cap` + 1 rows: "200+ results", and paging stops at the cap.
 
     For search results, where an exact total of a broad query costs a read of every match.
     """
 
-    cap = 1000
+    cap = 200  # blog.search.PROBE is one more: past it, a search knows it is capped without counting
 
     @cached_property
     def count(self):
+        count_up_to = getattr(self.object_list, "count_up_to", None)  # blog.search.SearchResults
+        if count_up_to is not None:
+            return count_up_to(self.cap + 1)
         return self.object_list[: self.cap + 1].count()
 
     @property

@@ -1,14 +1,15 @@
 """Reads that pages share. Each returns in a fixed number of queries, whatever the data size."""
 
-import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Lower
 from django.utils import timezone
 
+from . import search
 from .models import PinnedPost, Post, Tag, Theme
 
 
@@ -27,7 +28,7 @@ class Discussion:
 CANDIDATES_PER_TAG = 200
 
 
-def relevant_discussions(post, *, limit=None):
+def relevant_discussions(post, *, limit=None, exclude=()):
     """Pinned posts first (author's order), then published posts sharing tags with `post`.
 
     Ranked by the number of tags shared; ties go to the same theme, then to the newer post.
@@ -35,6 +36,8 @@ def relevant_discussions(post, *, limit=None):
     always shown; the tag-ranked ones fill the list up to `limit`
     (default settings.BLOG_RELEVANT_DISCUSSIONS_LIMIT). Candidates are the CANDIDATES_PER_TAG
     most recently written public posts of each tag, so the cost stays flat as the blog grows.
+    `exclude`: posts shown beside the list anyway (the post page's Previous/Next), left out of
+    the tag-ranked entries so the list fills with others (pins stay: the author chose them).
     Four queries at most.
     """
     limit = settings.BLOG_RELEVANT_DISCUSSIONS_LIMIT if limit is None else limit
@@ -59,7 +62,7 @@ def relevant_discussions(post, *, limit=None):
         )
         ranked = list(
             public.filter(pk__in=_newest_of_each_tag(post, tag_ids))
-            .exclude(pk__in=[p.pk for p in pinned])
+            .exclude(pk__in=[p.pk for p in pinned] + [p.pk for p in exclude if p is not None])
             .annotate(
                 shared=Subquery(shared, output_field=IntegerField()),
                 same_theme=Case(
@@ -130,14 +133,42 @@ def tags_with_counts():
     return (
         Tag.objects.annotate(num_posts=Count("posts", filter=Q(posts__in=Post.objects.published())))
         .filter(num_posts__gt=0)
-        .order_by("name")
+        .order_by(Lower("name"))
     )
+
+
+def tag_sort_key(tag):
+    """How readers expect a list of names sorted, whatever the case and accents.
+
+    "cover letters" before "LinkedIn", "Économie" beside "economy": letters compared without
+    case or accents first (then with them, so the order is stable), as a dictionary does.
+    Python's own, not the database's collation (which differs between SQLite, a C-locale
+    PostgreSQL and an en_US one) nor the process locale (usually C on servers).
+    """
+    name = tag.name
+    base = "".join(char for char in unicodedata.normalize("NFKD", name) if not unicodedata.combining(char))
+    return (base.casefold(), name.casefold(), name)
+
+
+def tag_index():
+    """tags_with_counts() as a list in tag_sort_key order: the tags page."""
+    return sorted(tags_with_counts(), key=tag_sort_key)
 
 
 def themes_with_counts():
     return Theme.objects.annotate(num_posts=Count("posts", filter=Q(posts__in=Post.objects.published()))).order_by(
         "name"
     )
+
+
+def browse_themes():
+    """Themes with public posts (and `num_posts`), by name: where to go after an empty search."""
+    return [theme for theme in themes_with_counts() if theme.num_posts]
+
+
+def browse_tags(*, limit=20):
+    """The `limit` most used tags (public posts), in tag_list order: with an empty search's themes."""
+    return sorted(tags_with_counts().order_by("-num_posts", Lower("name"))[:limit], key=tag_sort_key)
 
 
 def related_tags(tag, *, limit=10):
@@ -194,56 +225,9 @@ def _months_by_skip_scan():
         return [start.replace(tzinfo=tz) for (start,) in cursor.fetchall()]
 
 
-MAX_SEARCH_TERMS = 8
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-MAX_TERM_LENGTH = 60
-
-
-def search_terms(query):
-    """Split a search box's text into at most MAX_SEARCH_TERMS words ("quoted phrases" kept)."""
-    terms = []
-    query = _CONTROL_CHARS.sub(" ", query or "")  # PostgreSQL refuses NUL in text
-    for phrase, word in re.findall(r'"([^"]+)"|(\S+)', query):
-        term = (phrase or word).strip()[:MAX_TERM_LENGTH]
-        if term and term.lower() not in {t.lower() for t in terms}:
-            terms.append(term)
-    return terms[:MAX_SEARCH_TERMS]
-
-
-# PostgreSQL full-text search: the same expression as the GIN index of migration 0005, so
-# that the index answers the query. Titles weigh most, then summaries, then bodies.
-SEARCH_CONFIG = "english"
-
-
-def post_search_vector():
-    return (
-        SearchVector("title", config=SEARCH_CONFIG, weight="A")
-        + SearchVector("summary", config=SEARCH_CONFIG, weight="B")
-        + SearchVector("body", config=SEARCH_CONFIG, weight="C")
-    )
-
-
-def search_posts(terms):
-    """Public posts matching every term (a word or a "quoted phrase"); title matches first.
-
-    On PostgreSQL, full-text search through an index (stemmed: "interviews" finds
-    "interview"); elsewhere (SQLite in development) a substring match in title, summary or body.
-    """
-    if not terms:
-        return Post.objects.none()
-    queryset = Post.objects.published()
-    if connection.vendor == "postgresql":
-        query = None
-        for term in terms:
-            part = SearchQuery(term, config=SEARCH_CONFIG, search_type="phrase" if " " in term else "plain")
-            query = part if query is None else query & part
-        queryset = queryset.alias(search=post_search_vector()).filter(search=query)
-    else:
-        for term in terms:
-            queryset = queryset.filter(Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term))
-    title_hits = [Case(When(title__icontains=term, then=Value(1)), default=Value(0)) for term in terms]
-    title_score = sum(title_hits, Value(0))
-    return queryset.annotate(title_score=title_score).order_by("-title_score", "-published_at", "-pk")
+# Search lives in blog.search (its own vendor branch and stored columns); its two entry
+# points are named here too, beside the other reads.
+search_posts, search_terms = search.search_posts, search.search_terms
 
 
 __all__ = [
@@ -254,6 +238,10 @@ __all__ = [
     "relevant_discussions",
     "search_posts",
     "search_terms",
+    "browse_tags",
+    "browse_themes",
+    "tag_index",
+    "tag_sort_key",
     "tags_with_counts",
     "themes_with_counts",
 ]

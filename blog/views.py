@@ -1,8 +1,10 @@
+import functools
 import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.http import Http404, HttpResponseRedirect
+from django.contrib.staticfiles import finders
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -119,10 +121,13 @@ class PostDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         post = self.object
         previous, following = selectors.adjacent_posts(post) if post.is_public else (None, None)
+        discussions = selectors.relevant_discussions(post, exclude=[previous, following])
+        # A post the author pinned stays in Relevant Discussions: its Previous/Next card would repeat it.
+        listed = {entry.post.pk for entry in discussions}
         context.update(
-            discussions=selectors.relevant_discussions(post),
-            previous_post=previous,
-            next_post=following,
+            discussions=discussions,
+            previous_post=previous if previous and previous.pk not in listed else None,
+            next_post=following if following and following.pk not in listed else None,
             is_preview=not post.is_public,
             fragments=Fragments(),  # the comment thread goes in last (comments.templatetags)
         )
@@ -207,7 +212,7 @@ class TagListView(ListView):
     context_object_name = "tags"
 
     def get_queryset(self):
-        return selectors.tags_with_counts()
+        return selectors.tag_index()
 
 
 class TagDetailView(PublicPostsMixin, ListView):
@@ -247,6 +252,10 @@ class PostYearArchiveView(PostArchiveMixin, YearArchiveView):
     make_object_list = True
     template_name = "blog/post_archive_year.html"
 
+    def get_date_list(self, queryset, date_type=None, ordering="DESC"):
+        # Newest month first, as the archive index and every list of posts.
+        return super().get_date_list(queryset, date_type, ordering="DESC")
+
 
 class PostMonthArchiveView(PostArchiveMixin, MonthArchiveView):
     month_format = "%m"
@@ -269,16 +278,36 @@ class SearchView(CanonicalPageMixin, ListView):
     def get_queryset(self):
         self.query = self.request.GET.get("q", "")[:200]
         self.terms = selectors.search_terms(self.query)
-        return selectors.search_posts(self.terms).for_lists()
+        return selectors.search_posts(self.terms)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.query, terms=self.terms, **kwargs)
+        context = super().get_context_data(query=self.query, terms=self.terms, **kwargs)
+        if self.terms and not context["posts"]:  # offer somewhere to go instead of a second "none"
+            context.update(browse_themes=selectors.browse_themes(), browse_tags=selectors.browse_tags())
+        return context
 
 
 @require_safe
 @cache_control(max_age=86400, public=True)
 def robots_txt(request):
     return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
+
+
+# Browsers ask for these at the site's root whatever the page links (and Lighthouse counts a
+# 404 there against the page); base.html links them too. Read once, served from memory.
+ROOT_ICONS = {"favicon.ico": "image/x-icon", "apple-touch-icon.png": "image/png"}
+
+
+@functools.cache
+def _icon_bytes(name):
+    with open(finders.find(f"icons/{name}"), "rb") as handle:
+        return handle.read()
+
+
+@require_safe
+@cache_control(max_age=86400, public=True)
+def root_icon(request, name):
+    return HttpResponse(_icon_bytes(name), content_type=ROOT_ICONS[name])
 
 
 def page_not_found(request, exception):

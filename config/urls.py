@@ -6,7 +6,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from blog.sitemaps import sitemaps
-from blog.views import robots_txt
+from blog.views import robots_txt, root_icon
+from config.error_pages import preview_not_found
 
 urlpatterns = [
     # The moderation queue's old address, in emails sent before the model was renamed.
@@ -20,11 +21,15 @@ urlpatterns = [
     path("comments/", include("comments.library_urls")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("favicon.ico", root_icon, {"name": "favicon.ico"}, name="favicon"),
+    path("apple-touch-icon.png", root_icon, {"name": "apple-touch-icon.png"}, name="apple_touch_icon"),
     path("", include("blog.urls")),
 ]
 # Uploaded images from MEDIA_ROOT, under DEBUG only (static() adds nothing otherwise): production
 # serves them from nginx or the S3 bucket (README.md, "Images").
 urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns
+if settings.DEBUG:  # DEBUG shows Django's technical 404 instead of ours: a preview of ours, for staff
+    urlpatterns.insert(0, path("404/", preview_not_found, name="preview_404"))
 
 handler400 = "config.error_pages.bad_request"
 handler404 = "config.error_pages.page_not_found"

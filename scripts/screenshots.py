@@ -6,6 +6,7 @@ Loads the demo (`manage.py seed_demo`) into a temporary SQLite database, serves 
     docs/screenshots/home-desktop.png      the home page, 1280 px wide
     docs/screenshots/post-desktop.png      a post with its comment thread, 1280 px wide
     docs/screenshots/post-phone.png        the same post on a 390 px wide phone
+    docs/screenshots/search-desktop.png    search results: body matches with the passage that matched
     docs/screenshots/moderation-queue.png  the admin's moderation queue, as the demo author
     docs/screenshots/revisions-desktop.png a post's revisions after two edits in the admin
 
@@ -76,6 +77,9 @@ def shoot(base):
         page = phone.new_page()
         page.goto(desktop.pages[0].url)
         page.screenshot(path=OUT / "post-phone.png")
+        search = desktop.new_page()
+        search.goto("/search/?q=referral")
+        search.screenshot(path=OUT / "search-desktop.png")
 
         admin = desktop.new_page()
         admin.goto("/admin/login/?next=/admin/comments/moderatedcomment/")

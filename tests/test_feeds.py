@@ -1,9 +1,14 @@
 """Feeds parse as a feed reader parses them, and list only public posts."""
 
+import datetime
+import re
 import xml.etree.ElementTree as ET
 
 import feedparser
 import pytest
+from django.utils import timezone
+
+from blog.models import Post
 
 from .factories import DraftFactory, PostFactory, ScheduledFactory, TagFactory, ThemeFactory
 
@@ -85,3 +90,56 @@ def test_sitemap_leaves_out_a_tag_with_only_hidden_posts(client, posts):
     hidden = TagFactory(name="hidden", slug="hidden")
     DraftFactory(title="Only draft", tags=[hidden])
     assert "/tags/hidden/" not in client.get("/sitemap.xml").content.decode()
+
+
+CONTENT_BODY = """## Check the relationship first
+
+See [the checklist](/tags/referrals/), [below](#make-it-specific) and a note[^1].
+
+![A handshake](/media/handshake.jpg)
+
+## Make it specific
+
+Text.
+
+[^1]: The note.
+"""
+
+
+@pytest.mark.parametrize("path", ["/feed/", "/feed/atom/"])
+def test_feed_content_has_no_heading_anchors_and_only_absolute_urls(client, path):
+    post = PostFactory(title="With headings", body=CONTENT_BODY)
+    response = client.get(path)
+    # As a reader that does not resolve relative links itself shows them.
+    feed = feedparser.parse(response.content, resolve_relative_uris=False, sanitize_html=False)
+    (entry,) = feed.entries
+    html = entry.content[0].value if "content" in entry else entry.summary
+    hrefs = re.findall(r'(?:href|src)="([^"]*)"', html)
+    assert hrefs, html
+    assert all(url.startswith("http://testserver/") for url in hrefs), hrefs
+    assert 'class="headerlink"' not in html and ">#</a>" not in html
+    post_url = f"http://testserver{post.get_absolute_url()}"
+    assert f"{post_url}#make-it-specific" in hrefs
+    assert f"{post_url}#fn:1" in hrefs
+    assert "http://testserver/media/handshake.jpg" in hrefs
+    assert "http://testserver/tags/referrals/" in hrefs
+    assert "<h2" in html and "Check the relationship first" in html
+
+
+def test_feed_content_stays_sanitized(client):
+    PostFactory(body='[x](javascript:alert(1)) <img src="x" onerror="alert(1)"> <a href="//evil.example/">e</a>')
+    html = feedparser.parse(client.get("/feed/").content, sanitize_html=False).entries[0].summary
+    assert "javascript:" not in html and "onerror" not in html
+    assert "<script" not in html
+
+
+def test_atom_updated_is_the_posts_last_change_and_the_feeds_newest(client):
+    written = timezone.now() - datetime.timedelta(days=400)
+    older = PostFactory(title="Older", published_at=written - datetime.timedelta(days=30))
+    newer = PostFactory(title="Newer", published_at=written - datetime.timedelta(days=20))
+    Post.objects.filter(pk=older.pk).update(updated_at=written)
+    Post.objects.filter(pk=newer.pk).update(updated_at=written + datetime.timedelta(days=3))
+    feed = feedparser.parse(client.get("/feed/atom/").content)
+    updated = {entry.title: entry.updated_parsed[:6] for entry in feed.entries}
+    assert updated["Older"] == written.utctimetuple()[:6]
+    assert feed.feed.updated_parsed[:6] == (written + datetime.timedelta(days=3)).utctimetuple()[:6]

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
+from django.utils.text import slugify
 
 from blog.models import Post
 
@@ -100,7 +101,8 @@ def test_post_page_shows_body_meta_reading_time_and_neighbours(client, blog):
     assert re.search(r'rel="next" href="[^"]+">.*Interview follow-ups', html)
     assert '<h2 id="relevant-discussions">Relevant Discussions</h2>' in html
     discussions = html.split("Relevant Discussions</h2>")[1].split("</section>")[0]
-    assert "Ask for referrals early" in discussions and "referrals" in discussions
+    # It shares "referrals", but it is the Previous card just below: not listed twice.
+    assert "Ask for referrals early" not in discussions
 
 
 def test_post_url_with_the_wrong_month_redirects_to_the_canonical_one(client, blog):
@@ -193,7 +195,7 @@ def test_search_needs_every_term_and_survives_odd_input(client, blog):
 
 
 def test_search_stops_counting_at_its_cap(client, blog, monkeypatch):
-    """A broad query says "1,000+ posts found" rather than reading every match to count them."""
+    """A broad query says "200+ posts found" rather than reading every match to count them."""
     from blog.pagination import CappedCountPaginator
 
     monkeypatch.setattr(CappedCountPaginator, "cap", 3)
@@ -215,24 +217,37 @@ def test_search_on_postgresql_matches_word_forms_and_phrases(client, blog):
     stemmed = client.get("/search/?q=interviews").content.decode()
     assert "Interview follow-ups" in stemmed and "Notes" in stemmed  # interview, interviewing
     assert "1 post found" in client.get('/search/?q="role in sales"').content.decode()
-    assert "0 posts found" in client.get('/search/?q="sales role"').content.decode()
-    assert "0 posts found" in client.get("/search/?q=the").content.decode()  # only a stop word: nothing
+    assert "No posts match" in client.get('/search/?q="sales role"').content.decode()
+    assert "No posts match" in client.get("/search/?q=the").content.decode()  # only a stop word: nothing
 
 
 @needs_postgresql
-def test_search_on_postgresql_is_answered_from_its_index(blog):
-    """The query's expression must be the indexed one (migration 0005), or PostgreSQL would
-    compute every post's text vector on every search."""
-    from django.contrib.postgres.search import SearchQuery
+def test_search_on_postgresql_is_answered_from_its_stored_vectors(blog):
+    """Both groups (title matches, then the rest) read migration 0011's indexed columns, never
+    a vector computed from each post's text on every search."""
+    from blog.search import SearchResults
 
-    from blog.selectors import SEARCH_CONFIG, post_search_vector
-
-    matching = Post.objects.alias(search=post_search_vector()).filter(search=SearchQuery("early", config=SEARCH_CONFIG))
+    results = SearchResults(["early"])
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: the planner would just read it
-        plan = matching.explain()
-    assert "blog_post_search_idx" in plan, plan
-    assert [post.title for post in matching] == ["Ask for referrals early"]
+        plans = [results.in_title.explain(), results.elsewhere.explain(), results.matching.explain()]
+    assert "title_vector @@" in plans[0] and "search_vector @@" in plans[1] and "search_vector @@" in plans[2]
+    assert all("to_tsvector" not in plan for plan in plans), plans
+    assert [post.title for post in results[0:10]] == ["Ask for referrals early"]
+
+
+@needs_postgresql
+def test_search_vectors_follow_every_write_on_postgresql(client, blog):
+    """The trigger of migration 0011 fills the columns on create, save and bulk update."""
+    post = blog["old"]
+    assert post.get_absolute_url() in client.get("/search/?q=early").content.decode()
+    Post.objects.filter(pk=post.pk).update(title="Ask for introductions first")
+    assert "No posts match" in client.get("/search/?q=early").content.decode()
+    assert post.get_absolute_url() in client.get("/search/?q=introduction").content.decode()
+    post.refresh_from_db()
+    post.body = "A paragraph about mentors."
+    post.save()
+    assert post.get_absolute_url() in client.get("/search/?q=mentor").content.decode()
 
 
 @pytest.mark.parametrize(
@@ -295,3 +310,91 @@ def test_server_error_page_is_friendly(blog):
     assert response.status_code == 500
     html = response.content.decode()
     assert "Something went wrong" in html and "boom" not in html and "Traceback" not in html
+
+
+def test_tag_index_sorts_by_name_ignoring_case_and_accents(client):
+    for name in ["LinkedIn", "cover letters", "Économie", "zebra", "economy", "Ángel investors", "resume"]:
+        PostFactory(tags=[TagFactory(name=name, slug=slugify(name))])
+    html = client.get("/tags/").content.decode()
+    names = re.findall(r'<li><a href="/tags/[^"]+/">([^<]+)</a>', html)
+    assert names == ["Ángel investors", "cover letters", "Économie", "economy", "LinkedIn", "resume", "zebra"]
+
+
+def test_year_page_lists_its_months_in_the_archive_index_order(client):
+    for month in (1, 5, 9):
+        PostFactory(published_at=datetime.datetime(2024, month, 10, 12, tzinfo=datetime.UTC))
+    year_months = re.findall(r'href="/archive/2024/(\d{2})/"', client.get("/archive/2024/").content.decode())
+    index_months = re.findall(r'href="/archive/2024/(\d{2})/"', client.get("/archive/").content.decode())
+    assert year_months == index_months == ["09", "05", "01"]
+
+
+def test_month_page_navigation_is_a_labelled_list_of_separate_links(client):
+    for month in (4, 5, 6):
+        PostFactory(published_at=datetime.datetime(2024, month, 10, 12, tzinfo=datetime.UTC))
+    html = client.get("/archive/2024/05/").content.decode()
+    nav = re.search(r'<nav class="archive-nav" aria-label="Other months">(.*?)</nav>', html, re.S).group(1)
+    links = re.findall(r'<a (?:rel="(\w+)" |class="archive-up" )?href="([^"]+)"><span>([^<]+)</span> ([^<]+)</a>', nav)
+    assert links == [
+        ("prev", "/archive/2024/04/", "← Earlier", "April 2024"),
+        ("", "/archive/2024/", "Year", "All of 2024"),
+        ("next", "/archive/2024/06/", "Later →", "June 2024"),
+    ]
+
+
+def test_theme_page_cards_do_not_repeat_the_theme_link(client, blog):
+    html = client.get("/themes/networking/").content.decode()
+    main = html.split("<main", 1)[1]
+    assert main.count('class="post-card"') == 2
+    assert 'class="theme-link"' not in main
+    assert 'class="theme-link"' in client.get("/").content.decode()  # other lists keep it
+    assert 'class="theme-link"' in client.get("/tags/referrals/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"), [("/favicon.ico", "image/x-icon"), ("/apple-touch-icon.png", "image/png")]
+)
+def test_the_site_icons_answer_at_the_root_and_are_linked_from_every_page(client, blog, path, content_type):
+    response = client.get(path)
+    assert response.status_code == 200 and response["Content-Type"] == content_type
+    assert "public" in response["Cache-Control"]
+    body = b"".join(response) if response.streaming else response.content
+    assert body[:4] in (b"\x00\x00\x01\x00", b"\x89PNG")  # an ICO / a PNG, not an HTML error
+    for page in ["/", blog["old"].get_absolute_url(), "/search/?q=x", "/nope/"]:
+        html = client.get(page).content.decode()
+        assert f'href="{path}"' in html, page
+    assert re.search(r'<link rel="icon" href="/static/icons/favicon[^"]*\.svg" type="image/svg\+xml">', html)
+
+
+@pytest.fixture
+def debug_urls(settings):
+    """config.urls as `make run` loads it (DEBUG on), put back afterwards."""
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    from config import urls
+
+    settings.DEBUG = True
+    importlib.reload(urls)
+    clear_url_caches()
+    yield
+    settings.DEBUG = False
+    importlib.reload(urls)
+    clear_url_caches()
+
+
+def test_under_debug_staff_can_preview_the_blogs_own_404_page(client, staff_client, debug_urls):
+    response = staff_client.get("/404/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "<h1>Page not found</h1>" in html and 'id="nf-q"' in html  # templates/404.html, not Django's
+    assert "no-cache" in response["Cache-Control"]
+    assert client.get("/404/").status_code == 404  # not a page for anyone else
+
+
+def test_without_debug_there_is_no_404_preview(staff_client):
+    response = staff_client.get("/404/")
+    assert response.status_code == 404 and "<h1>Page not found</h1>" in response.content.decode()
+    from config import urls
+
+    assert "preview_404" not in [getattr(p, "name", None) for p in urls.urlpatterns]

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -124,4 +125,45 @@ def test_fixed_number_of_queries_whatever_the_size(n_posts, tags, django_assert_
     with django_assert_max_num_queries(12):
         response = client.get(post.get_absolute_url())
     assert response.status_code == 200
-    assert response.content.decode().count('class="tag"') > 5
+    assert response.content.decode().count('class="shared-tag"') == 4  # two ranked entries, two shared tags each
+
+
+def discussion_items(html):
+    section = html.split('id="relevant-discussions"', 1)[1].split("</section>", 1)[0]
+    return re.findall(r"<li>(.*?)</li>", section, re.S)
+
+
+def visible_text(fragment):
+    return " ".join(re.sub(r"<[^>]+>", " ", fragment).split()).replace(" ,", ",")
+
+
+def test_each_entry_says_in_words_why_it_is_listed(client, tags):
+    net, ref, li, _ = tags
+    post = PostFactory(title="Base", tags=[net, ref, li], published_at=days_ago(10))
+    pin(post, PostFactory(title="Chosen", tags=[li], published_at=days_ago(40)))
+    PostFactory(title="Related", tags=[ref, net], published_at=days_ago(30))
+    PostFactory(title="Filler between", published_at=days_ago(20))  # the neighbours are not these
+    PostFactory(title="Filler after", published_at=days_ago(5))
+    items = [visible_text(item) for item in discussion_items(client.get(post.get_absolute_url()).content.decode())]
+    assert items == ["Chosen Pinned by the author · Shares: linkedin", "Related Shares: networking, referrals"]
+    assert "visually-hidden" not in "".join(discussion_items(client.get(post.get_absolute_url()).content.decode()))
+
+
+def test_no_post_is_both_in_relevant_discussions_and_previous_or_next(client, tags):
+    net, ref, *_ = tags
+    older = PostFactory(title="Older neighbour", tags=[net, ref], published_at=days_ago(30))
+    post = PostFactory(title="Base", tags=[net, ref], published_at=days_ago(20))
+    newer = PostFactory(title="Newer neighbour", tags=[net, ref], published_at=days_ago(10))
+    other = PostFactory(title="Further away", tags=[net], published_at=days_ago(50))
+    html = client.get(post.get_absolute_url()).content.decode()
+    listed = [visible_text(item).split(" Shares:")[0] for item in discussion_items(html)]
+    nav = re.search(r'<nav class="post-nav".*?</nav>', html, re.S).group(0)
+    assert listed == [other.title]  # the neighbours are in the Previous/Next cards instead
+    assert older.title in nav and newer.title in nav
+
+    pin(post, newer)  # the author's choice stays, and the Next card gives way
+    html = client.get(post.get_absolute_url()).content.decode()
+    listed = [visible_text(item).split(" Pinned")[0].split(" Shares:")[0] for item in discussion_items(html)]
+    nav = re.search(r'<nav class="post-nav".*?</nav>', html, re.S).group(0)
+    assert listed == [newer.title, other.title]
+    assert newer.title not in nav and older.title in nav

@@ -1,6 +1,7 @@
 import datetime
 from io import StringIO
 
+import feedparser
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -145,6 +146,32 @@ def test_dates_are_fixed_and_in_the_past():
     assert dates[-1] - dates[0] > datetime.timedelta(days=180)
     posts = demo.parse().posts
     assert [p.published_at for p in posts] == [Post.objects.get(slug=p.slug).published_at for p in posts]
+
+
+def test_posts_keep_their_written_dates_as_last_change(client):
+    seed()
+    written = demo.written_dates()
+    assert written["social-media-and-job-search"] == datetime.datetime(2026, 4, 2, 17, 10, tzinfo=datetime.UTC)
+    for post in Post.objects.published():
+        assert post.updated_at == written[post.slug], post.slug
+    feed = feedparser.parse(client.get("/feed/atom/").content)
+    newest = max(written[p.slug] for p in Post.objects.published())
+    assert feed.feed.updated_parsed[:6] == newest.utctimetuple()[:6]
+    by_title = {entry.title: entry for entry in feed.entries}
+    post = Post.objects.get(slug="social-media-and-job-search")
+    assert by_title[post.title].updated_parsed[:6] == (2026, 4, 2, 17, 10, 0)
+    assert by_title[post.title].published_parsed[:6] == (2026, 3, 8, 8, 30, 0)
+
+
+def test_a_restored_post_gets_its_written_date_back():
+    seed()
+    edited = Post.objects.get(slug="how-to-ask-for-a-referral")
+    edited.body = "Changed."
+    edited.save()
+    assert edited.updated_at > timezone.now() - datetime.timedelta(minutes=1)
+    seed()
+    edited.refresh_from_db()
+    assert edited.updated_at == demo.written_dates()["how-to-ask-for-a-referral"]
 
 
 def test_bodies_are_rendered_markdown():

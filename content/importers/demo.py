@@ -148,7 +148,7 @@ def _post(entry, label, folder, themes, tags):
         entry,
         label,
         required={"slug", "title", "theme", "tags", "status", "summary", "body"},
-        optional={"published_at", "allow_comments"},
+        optional={"published_at", "updated_at", "allow_comments"},
     )
     slug = _text(entry, "slug", label)
     label = f"{label} ({slug})"
@@ -167,6 +167,10 @@ def _post(entry, label, folder, themes, tags):
     published_at = _when(entry, "published_at", label) if "published_at" in entry else None
     if status == Post.Status.PUBLISHED and published_at is None:
         raise ImportFailed(f"{label}: a published post needs published_at.")
+    if "updated_at" in entry:
+        updated_at = _when(entry, "updated_at", label)
+        if published_at is not None and updated_at < published_at:
+            raise ImportFailed(f"{label}: updated_at cannot be before published_at.")
     allow_comments = entry.get("allow_comments", True)
     if not isinstance(allow_comments, bool):
         raise ImportFailed(f"{label}: allow_comments is true or false.")
@@ -185,6 +189,22 @@ def _post(entry, label, folder, themes, tags):
         summary=_text(entry, "summary", label, blank=True),
         allow_comments=allow_comments,
     )
+
+
+def written_dates(path=INDEX):
+    """{post slug: when it was last changed as written}: its `updated_at`, else its `published_at`.
+
+    seed_demo gives the posts these as their updated_at (feeds' <updated>, the sitemap's
+    lastmod), so the demo's history reads as written, not as the moment it was seeded.
+    Drafts without either keep their own. Read after parse() has checked the index.
+    """
+    _path, index = _load(path)
+    dates = {}
+    for entry in index.get("posts", []):
+        when = entry.get("updated_at") or entry.get("published_at")
+        if when is not None:
+            dates[entry["slug"]] = when
+    return dates
 
 
 def _body(folder, name, label):

@@ -8,7 +8,8 @@ importers' structures and content.importers.common.run_import() writes it, as an
 
 - A second run creates nothing and changes nothing: a post is only saved when it differs
   from its files (its `updated_at` stays put otherwise), and a post edited in the admin
-  is brought back to them. The dates are fixed, not relative to "now".
+  is brought back to them. The dates are fixed, not relative to "now", and a post's
+  updated_at is its written date (index.toml), not the moment it was seeded.
 - Existing comments keep their state (a moderator may have decided since); only a change
   of the data itself (author, date, text) is carried over to them, as for imports.
 - Posts and comments written before the demo kept links are found by slug, and by post,
@@ -23,7 +24,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from blog import site
-from blog.models import AuthorProfile, LegacyLink, Page
+from blog.models import AuthorProfile, LegacyLink, Page, Post
 from blog.writers import writers_group
 from content.importers import demo
 from content.importers.common import ImportFailed, run_import
@@ -71,6 +72,7 @@ class Command(BaseCommand):
             if summary.notes:  # a demo post refused (too long, say): a mistake in content/demo/
                 raise CommandError("; ".join(f"{kind[:-1]} {label}: {reason}" for kind, label, reason in summary.notes))
             self.seed_extras(extras, author, summary)
+            self.keep_written_dates(demo.written_dates())
         summary.count("users", "created" if created else "unchanged")
 
         for kind in KINDS:
@@ -102,6 +104,23 @@ class Command(BaseCommand):
             page, created = Page.objects.get_or_create(slug=data.slug, defaults=values)
             changed = not created and _sync(page, values)
             summary.count("pages", "created" if created else "updated" if changed else "unchanged")
+
+    def keep_written_dates(self, dates):
+        """Demo posts' updated_at as written in the index (not the moment of seeding).
+
+        Run after the import, which saves (auto_now) a post it creates or brings back to its
+        files; only posts whose date differs are written, so a second run writes nothing.
+        """
+        links = LegacyLink.objects.filter(
+            source=LegacyLink.Source.DEMO, kind=LegacyLink.Kind.POST, source_id__in=dates
+        ).select_related("post")
+        changed = []
+        for link in links:
+            post, written = link.post, dates[link.source_id]
+            if post is not None and post.updated_at != written:
+                post.updated_at = written
+                changed.append(post)
+        Post.objects.bulk_update(changed, ["updated_at"])  # bulk: no save(), so auto_now keeps out
 
     def seed_author(self):
         """The demo author: (user, created). An existing account keeps its password and permissions."""
