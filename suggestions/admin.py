@@ -106,6 +106,8 @@ class GapsAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path("", self.admin_site.admin_view(self.gaps_view), name="suggestions_gaps"),
+            # The desk's index links the model's changelist: the same page.
+            path("", self.admin_site.admin_view(self.gaps_view), name="suggestions_postterms_changelist"),
             path("suggest/", self.admin_site.admin_view(suggest_view), name="suggestions_suggest"),
         ]
 

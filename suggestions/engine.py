@@ -145,14 +145,12 @@ def _tag_candidates(tag_ids, exclude):
 
 def _phrases(vector, terms, surface, *, most=3):
     """The shared terms that made two texts similar, in the writer's words: pairs first."""
-    shared = sorted(
-        (t for t in terms if t in vector), key=lambda t: (-(vector[t] * terms[t][0]) * (1.5 if "_" in t else 1), t)
-    )
+    shared = sorted((t for t in terms if t in vector), key=lambda t: ("_" not in t, -(vector[t] * terms[t][0]), t))
     chosen, covered = [], set()
     strongest = max((vector[t] * terms[t][0] for t in shared), default=0.0)
     for term in shared:
-        if "_" not in term and vector[term] * terms[term][0] < strongest / 3:
-            continue  # a lone word that barely counted says little
+        if vector[term] * terms[term][0] < strongest / (8 if "_" in term else 3):
+            continue  # a word (or pair) that barely counted says little
         words = surface.get(term) or terms[term][1]
         parts = set(term.split("_"))
         if parts <= covered or words in chosen:
