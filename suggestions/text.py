@@ -8,6 +8,7 @@ a summary twice, the body once. Each term remembers the words it first came from
 ("hired by referral"), so a reason can quote the writer's own words.
 """
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ _CHUNK = re.compile(r"[.!?;:,()\[\]\n\"“”]+|\s-\s|\s—\s")
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 
 
+@functools.lru_cache(maxsize=100_000)
 def stem(word):
     """A light English stemmer: enough to make plurals and verb forms meet, never a dictionary."""
     word = word.replace("’", "'")
