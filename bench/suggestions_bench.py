@@ -72,8 +72,13 @@ def quality():
     posts, tags = {}, {}
     for n, item in enumerate(data):
         post = Post.objects.create(
-            title=item["title"], body=item["body"], author=user, theme=theme, slug=item["key"],
-            status=Post.Status.PUBLISHED, published_at=now - timezone.timedelta(days=n + 1),
+            title=item["title"],
+            body=item["body"],
+            author=user,
+            theme=theme,
+            slug=item["key"],
+            status=Post.Status.PUBLISHED,
+            published_at=now - timezone.timedelta(days=n + 1),
         )
         for name in item["tags"]:
             tags.setdefault(name, Tag.objects.get_or_create(name=name)[0])
@@ -102,8 +107,10 @@ def quality():
     for mode, p, r, _ in rows:
         print(f"| {mode} | {p:.2f} | {r:.2f} |")
     hits = rows[1][3]
-    print(f"\nTags hidden, top five suggested tags recover two of the post's own (or its only one): "
-          f"{sum(hits)} of {len(hits)} posts\n")
+    print(
+        f"\nTags hidden, top five suggested tags recover two of the post's own (or its only one): "
+        f"{sum(hits)} of {len(hits)} posts\n"
+    )
 
 
 def synthetic(count):
@@ -120,8 +127,14 @@ def synthetic(count):
         status = Post.Status.DRAFT if n % 50 == 0 else Post.Status.PUBLISHED
         batch.append(
             Post(
-                title=" ".join(words[:6]), slug=f"p{n}", body=" ".join(words), body_html="", author=user,
-                theme=theme, status=status, published_at=now - timezone.timedelta(minutes=n),
+                title=" ".join(words[:6]),
+                slug=f"p{n}",
+                body=" ".join(words),
+                body_html="",
+                author=user,
+                theme=theme,
+                status=status,
+                published_at=now - timezone.timedelta(minutes=n),
             )
         )
         if len(batch) == 5000:
@@ -147,7 +160,10 @@ def timed(function):
 
 
 def speed():
-    print(f"| posts | index build (s) | suggest() median / p95 (ms) | queries | similar_posts() median / p95 (ms) | queries |")
+    print(
+        "| posts | index build (s) | suggest() median / p95 (ms) | queries "
+        "| similar_posts() median / p95 (ms) | queries |"
+    )
     print("|---|---|---|---|---|---|")
     for size in SIZES:
         empty()
@@ -160,7 +176,11 @@ def speed():
         editor, hook, q1, q2 = [], [], set(), set()
         for post in sample:
             tag_ids = [t.pk for t in post.tags.all()]
-            ms, q = timed(lambda post=post, tag_ids=tag_ids: suggest(title=post.title, body=post.body, post_id=post.pk, tag_ids=tag_ids))
+            ms, q = timed(
+                lambda post=post, tag_ids=tag_ids: suggest(
+                    title=post.title, body=post.body, post_id=post.pk, tag_ids=tag_ids
+                )
+            )
             editor.append(ms), q1.add(q)
             ms, q = timed(lambda post=post: similar_posts(post, limit=5))
             hook.append(ms), q2.add(q)
