@@ -4,7 +4,8 @@
                                optional) -> JSON {"posts": [...], "tags": [...]}: the unsaved
                                text's suggestions, as the live preview gets the unsaved body.
                                Nothing is saved: the panel's buttons only fill the form.
-    admin:suggestions_gaps     posts with no Relevant Discussions and tags used once, with
+    admin:suggestions_postterms_changelist
+                               posts with no Relevant Discussions and tags used once, with
                                suggestions beside each (the desk lists it as "Gaps").
 
 The panel joins the post editor through PostAdmin.add_panel(); blog knows nothing of this app.
@@ -105,8 +106,7 @@ class GapsAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path("", self.admin_site.admin_view(self.gaps_view), name="suggestions_gaps"),
-            # The desk's index links the model's changelist: the same page.
+            # Named as the model's list, which the desk's index links to: the gaps page is that list.
             path("", self.admin_site.admin_view(self.gaps_view), name="suggestions_postterms_changelist"),
             path("suggest/", self.admin_site.admin_view(suggest_view), name="suggestions_suggest"),
         ]
