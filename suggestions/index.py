@@ -118,10 +118,16 @@ def forget_post(pk):
 def reweigh_all():
     """Every indexed post's key terms again, from the current document counts (small blogs)."""
     posts = Post.objects.filter(pk__in=PostTerms.objects.values("post_id")).only("title", "summary", "body")
-    analyses = {post.pk: (analyse(post.title, post.summary, post.body), checksum(post)) for post in posts}
-    counts = document_counts({t for analysis, _ in analyses.values() for t in analysis.counts})
-    for pk, (analysis, digest) in analyses.items():
-        _store(pk, analysis, digest, counts, len(analyses))
+    analyses = {post.pk: analyse(post.title, post.summary, post.body) for post in posts}
+    counts = document_counts({t for analysis in analyses.values() for t in analysis.counts})
+    rows, postings = [], []
+    for pk, analysis in analyses.items():
+        terms = key_terms(analysis, counts, len(analyses))
+        rows.append(PostTerms(post_id=pk, terms=terms))
+        postings.extend((t, pk, w) for t, (w, _words) in terms.items())
+    PostTerms.objects.bulk_update(rows, ["terms"], batch_size=100)
+    Posting.objects.filter(post_id__in=list(analyses)).delete()
+    _insert(Posting, ["term", "post_id", "weight"], postings)
 
 
 def rebuild(posts=None, *, batch=2000):
