@@ -82,17 +82,21 @@
         return li;
     }
 
-    function button(text, label, done, action) {
+    // The accessible name starts with the visible word ("Add tag referrals", "Pinned “…”").
+    function finish(element, done, what) {
+        element.disabled = true;
+        element.textContent = done;
+        element.setAttribute('aria-label', `${done} ${what}`);
+    }
+
+    function button(text, what, done, action) {
         const element = document.createElement('button');
         element.type = 'button';
         element.className = 'button suggestion-add';
         element.textContent = text;
-        element.setAttribute('aria-label', label);
+        element.setAttribute('aria-label', `${text} ${what}`);
         element.addEventListener('click', () => {
-            if (action()) {
-                element.disabled = true;
-                element.textContent = done;
-            }
+            if (action()) finish(element, done, what);
         });
         return element;
     }
@@ -106,7 +110,7 @@
         for (const tag of result.tags) {
             if (chosen.has(tag.value)) continue;
             const label = tag.new ? `${tag.name} (new)` : tag.name;
-            tagList.append(item(label, tag.reason, button('Add', `Add tag ${tag.name}`, 'Added', () => addTag(form, tag))));
+            tagList.append(item(label, tag.reason, button('Add', `tag ${tag.name}`, 'Added', () => addTag(form, tag))));
         }
         const pinned = new Set(pinnedIds());
         for (const post of result.posts) {
@@ -115,11 +119,8 @@
             link.target = '_blank';
             link.rel = 'noopener';
             link.textContent = post.title;
-            const pin = button('Pin', `Pin “${post.title}”`, 'Pinned', () => addPin(post));
-            if (pinned.has(String(post.id))) {
-                pin.disabled = true;
-                pin.textContent = 'Pinned';
-            }
+            const pin = button('Pin', `“${post.title}”`, 'Pinned', () => addPin(post));
+            if (pinned.has(String(post.id))) finish(pin, 'Pinned', `“${post.title}”`);
             postList.append(item(link, post.reason, pin));
         }
         if (!tagList.children.length) tagList.innerHTML = '<li class="suggestion-none">No tag to suggest yet.</li>';
