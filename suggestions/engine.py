@@ -79,18 +79,24 @@ class Suggestions:
     tags: list
 
 
-def _union(querysets):
-    """Rows of several sliced querysets in one query: UNION ALL of subqueries, which both
-    PostgreSQL and SQLite accept (Django's union() cannot slice its parts on SQLite)."""
-    parts, params = [], []
-    for number, queryset in enumerate(querysets):
-        sql, part_params = queryset.query.sql_with_params()
-        parts.append(f"SELECT * FROM ({sql}) AS part{number}")  # noqa: S608 - Django-compiled SQL
-        params.extend(part_params)
-    if not parts:
+def _walks(make, keys, sentinel):
+    """Rows of `make(key)` for every key, in one query: a UNION ALL of the sliced subqueries,
+    which both PostgreSQL and SQLite accept (Django's union() cannot slice its parts on SQLite).
+
+    The queryset is compiled once, for `sentinel`, and its SQL repeated with each key in the
+    sentinel's place: compiling a queryset per key cost more than running them all.
+    """
+    if not keys:
         return []
+    sql, params = make(sentinel).query.sql_with_params()
+    params = list(params)
+    at = params.index(sentinel)
+    parts, values = [], []
+    for number, key in enumerate(keys):
+        parts.append(f"SELECT * FROM ({sql}) AS part{number}")  # noqa: S608 - Django-compiled SQL
+        values.extend([*params[:at], key, *params[at + 1 :]])
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
+        cursor.execute(" UNION ALL ".join(parts), values)
         return cursor.fetchall()
 
 
@@ -115,30 +121,36 @@ def query_vector(analysis, *, own_vocabulary=frozenset()):
 
 def _text_candidates(vector, exclude):
     telling = sorted(vector, key=lambda t: (-vector[t], t))[:CANDIDATE_TERMS]
-    walks = [
-        Posting.objects.filter(public_posts("post__"), term=term)
-        .exclude(post_id__in=exclude)
-        .order_by("-weight")
-        .values_list("post_id", "term", "weight")[:POSTINGS_PER_TERM]
-        for term in telling
-    ]
+    rows = _walks(
+        lambda term: (
+            Posting.objects.filter(public_posts("post__"), term=term)
+            .exclude(post_id__in=exclude)
+            .order_by("-weight")
+            .values_list("post_id", "term", "weight")[:POSTINGS_PER_TERM]
+        ),
+        telling,
+        "\x00term",
+    )
     scores = {}
-    for post_id, term, weight in _union(walks):
+    for post_id, term, weight in rows:
         scores[post_id] = scores.get(post_id, 0.0) + vector[term] * weight
     return scores
 
 
 def _tag_candidates(tag_ids, exclude):
     through = Post.tags.through.objects
-    walks = [
-        through.filter(public_posts("post__"), tag_id=tag_id)
-        .exclude(post_id__in=exclude)
-        .order_by("-post_id")
-        .values_list("post_id", "tag_id")[:POSTS_PER_TAG]
-        for tag_id in sorted(tag_ids)
-    ]
+    rows = _walks(
+        lambda tag_id: (
+            through.filter(public_posts("post__"), tag_id=tag_id)
+            .exclude(post_id__in=exclude)
+            .order_by("-post_id")
+            .values_list("post_id", "tag_id")[:POSTS_PER_TAG]
+        ),
+        sorted(tag_ids),
+        -1,
+    )
     shared = {}
-    for post_id, tag_id in _union(walks):
+    for post_id, tag_id in rows:
         shared.setdefault(post_id, set()).add(tag_id)
     return shared
 
