@@ -295,3 +295,11 @@ def test_rebuild_command_reports_the_count(theme):
     call_command("suggestions_index", stdout=out)
     assert out.getvalue().strip() == "Indexed 1 post(s)."
     assert Tag.objects.count() == 0
+
+
+def test_an_empty_new_post_gets_an_empty_answer_not_an_error(writer_client, theme):
+    PostFactory(title="Ask for a referral", body=REFERRAL_TEXT, theme=theme)
+    index.rebuild()
+    response = writer_client.post(SUGGEST, {"title": "", "body": "", "summary": ""})
+    assert response.status_code == 200
+    assert response.json() == {"posts": [], "tags": []}
