@@ -22,6 +22,7 @@ SCRIPTS = [
     ("5. Posting, side by side with WordPress 6.1 (nginx + php-fpm + MariaDB)", "bench/post_bench.py"),
     ("6. The learning spam filter on a held-out corpus", "bench/spam_bench.py"),
     ("7. Lighthouse: home and a post, mobile and desktop", "bench/lighthouse_bench.py"),
+    ("8. Suggested tags and Relevant Discussions (SQLite)", "bench/suggestions_bench.py"),
 ]
 
 

@@ -141,6 +141,15 @@ class PostAdmin(RevisionAdminMixin, EditorAdminMixin, admin.ModelAdmin):
     def add_column(cls, display, *, annotate=None):
         cls.extra_columns = [*cls.extra_columns, (display, annotate)]
 
+    # Panels other apps add to the editor, after the pinned Relevant Discussions (suggestions:
+    # suggested tags and posts): templates included in the post form, with its context.
+    editor_panels = []
+
+    @classmethod
+    def add_panel(cls, template_name):
+        if template_name not in cls.editor_panels:
+            cls.editor_panels = [*cls.editor_panels, template_name]
+
     def get_list_display(self, request):
         return [*super().get_list_display(request), *(display for display, _ in self.extra_columns)]
 

@@ -1,13 +1,14 @@
 """Reads that pages share. Each returns in a fixed number of queries, whatever the data size."""
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from . import search
 from .models import PinnedPost, Post, Tag, Theme
@@ -20,6 +21,7 @@ class Discussion:
     post: Post
     shared_tags: list
     pinned: bool
+    similar: list = field(default_factory=list)  # phrases, when text similarity chose it (below)
 
 
 # Relevant Discussions looks at the this-many most recently written public posts of each of a
@@ -73,7 +75,10 @@ def relevant_discussions(post, *, limit=None, exclude=()):
             .defer("body", "body_html")
             .order_by("-shared", "-same_theme", "-published_at", "-pk")[:room]
         )
-    entries = pinned + ranked
+    similar = _fill_with_similar(
+        post, exclude=[p.pk for p in pinned + ranked], room=limit - len(pinned) - len(ranked), tagged=len(ranked)
+    )
+    entries = pinned + ranked + [entry for entry, _ in similar]
     if not entries:
         return []
     tags_by_post = {}
@@ -84,8 +89,29 @@ def relevant_discussions(post, *, limit=None, exclude=()):
             post=entry,
             shared_tags=sorted(tags_by_post.get(entry.pk, []), key=lambda t: t.name.lower()),
             pinned=index < len(pinned),
+            similar=phrases,
         )
-        for index, entry in enumerate(entries)
+        for index, (entry, phrases) in enumerate(
+            [(entry, []) for entry in pinned + ranked] + [(entry, phrases) for entry, phrases in similar]
+        )
+    ]
+
+
+def _fill_with_similar(post, *, exclude, room, tagged):
+    """Posts similar in text, when `post` shares tags with fewer than BLOG_RELATED_FILL_SIMILAR others.
+
+    Off by default (0). The posts come from the function named by BLOG_RELATED_SIMILAR_POSTS
+    (`f(post, exclude=[pk, ...], limit=n)` -> [(public Post, [phrase, ...])], a fixed number of
+    queries), so blog depends on no text index; suggestions.engine.similar_posts is the default.
+    """
+    wanted = getattr(settings, "BLOG_RELATED_FILL_SIMILAR", 0)
+    path = getattr(settings, "BLOG_RELATED_SIMILAR_POSTS", "")
+    if not wanted or not path or room <= 0 or tagged >= wanted or post.pk is None:
+        return []
+    return [
+        (entry, list(phrases))
+        for entry, phrases in import_string(path)(post, exclude=exclude, limit=room)
+        if entry.pk != post.pk and entry.is_public
     ]
 
 

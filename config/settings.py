@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "blog",
     "comments",
     "content",  # importers and demo content, above blog and comments
+    "suggestions",  # suggested tags and Relevant Discussions from the text, above blog
 ]
 
 MIDDLEWARE = [
@@ -383,3 +384,10 @@ LOGGING = {
     # Only ours (Django's defaults add a multi-line console handler under DEBUG, and mail_admins).
     "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
+
+# Suggestions (suggestions/): suggested tags and Relevant Discussions in the editor, from a
+# local text index. BLOG_RELATED_FILL_SIMILAR = N (off: 0): when a post shares tags with fewer
+# than N other posts, Relevant Discussions fills up with the posts most similar in text, marked
+# "Similar: ..."; blog calls BLOG_RELATED_SIMILAR_POSTS (a dotted path) and knows nothing more.
+BLOG_RELATED_FILL_SIMILAR = env_int("BLOG_RELATED_FILL_SIMILAR", 0)
+BLOG_RELATED_SIMILAR_POSTS = "suggestions.engine.similar_posts"

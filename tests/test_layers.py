@@ -56,8 +56,13 @@ def imports_of(app, forbidden, *, root=ROOT):
 
 
 def test_blog_imports_neither_comments_nor_content():
-    found = imports_of("blog", {"comments", "content"})
-    assert not found, "blog/ must not depend on comments/ or content/:\n" + "\n".join(found)
+    found = imports_of("blog", {"comments", "content", "suggestions"})
+    assert not found, "blog/ must not depend on comments/, content/ or suggestions/:\n" + "\n".join(found)
+
+
+def test_suggestions_never_imports_comments_or_content():
+    found = imports_of("suggestions", {"comments", "content"})
+    assert not found, "suggestions/ sits on blog/ only:\n" + "\n".join(found)
 
 
 def test_images_imports_no_other_app_of_ours():
