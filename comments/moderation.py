@@ -24,13 +24,13 @@ from django.db import transaction
 from django.db.models import F, Max, Min, Q
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
-from django.utils.html import escape, linebreaks
+from django.utils.html import linebreaks
 from django_comments.models import Comment
 from django_comments_xtd.models import XtdComment, publish_or_unpublish_on_pre_save
 from django_comments_xtd.moderation import XtdCommentModerator, moderator
 
 from blog.cache import invalidate_pages
-from blog.markup import MarkupRejected, MarkupTooLong, render_markdown
+from blog.markup import MarkupRejected, MarkupTooLong, render_html, render_markdown
 from blog.models import Post
 
 from . import rules, spam
@@ -66,8 +66,9 @@ def render_comment(text):
     try:
         return render_markdown(text, profile="comment")
     except (MarkupTooLong, MarkupRejected):
-        # The form already refused these; an imported comment may still carry one.
-        return linebreaks(escape(text))
+        # The form already refused these; an imported comment (HTML, from WordPress or Blogger)
+        # may still be one: its HTML is kept, with the readers' allowlist, in paragraphs.
+        return render_html(linebreaks(text, autoescape=False), profile="comment", check_length=False)
 
 
 def max_thread_level():

@@ -59,7 +59,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django_comments_xtd.models import XtdComment
 
-from blog.markup import MarkupRejected, MarkupTooLong
+from blog.markup import Format, MarkupRejected, MarkupTooLong
 from blog.models import LegacyLink, PinnedPost, Post, Tag, Theme, unique_slug
 from comments import moderation  # the one writer of comments
 from comments.models import Reason
@@ -120,6 +120,9 @@ class PostData:
     summary: str | None = None
     allow_comments: bool | None = None
     note: str = ""  # told in the summary for this post ("password-protected on WordPress, ...")
+    body_format: str = Format.MARKDOWN  # imports: Format.HTML (the source's HTML, never read as Markdown)
+    updated_at: datetime.datetime | None = None  # the source's last change (Post.updated_at), if it says
+    kind: str = "posts"  # "pages": a standalone page (blog.models.Page); its comments are not imported
 
     def checksum(self):
         stamp = self.published_at.isoformat() if self.published_at else ""
@@ -127,6 +130,8 @@ class PostData:
         extra = [self.theme, self.summary, self.allow_comments]
         if any(value is not None for value in extra):  # the demo's; imports' checksums stay as they were
             values += extra
+        if self.body_format != Format.MARKDOWN or self.updated_at is not None:
+            values += [self.body_format, self.updated_at.isoformat() if self.updated_at else ""]
         return _checksum(*values)
 
 
@@ -154,6 +159,12 @@ class Parsed:
     site: str = ""  # the old site the ids belong to (see "Keyed by site"); the demo has none
     dropped: list = field(default_factory=list)  # what --recover could not read ("line 3, column 30: ...")
     ids_name_the_site: bool = False  # Blogger's ids contain the blog id: legacy rows match by id alone
+    pages: list = field(default_factory=list)  # PostData of kind "pages": standalone pages (blog.models.Page)
+
+
+# Why a page's comments are not imported (blog.models.Page has no comments).
+PAGE_COMMENTS = "on a page: pages on this blog take no comments"
+MISSING_PARENT = "answers a comment that is not in the file: imported at the top level of the thread"
 
 
 def _checksum(*values):
@@ -339,12 +350,18 @@ class Summary:
 
     def __init__(self):
         self.counts = {}
+        self._last = {}
         self.notes = []  # (kind, label, reason)
         self.remarks = []  # (kind, label, text): imported, with something the reader should know
         self.dropped = []  # what --recover could not read
 
     def count(self, kind, outcome, n=1):
         self.counts[kind, outcome] = self.counts.get((kind, outcome), 0) + n
+        self._last[kind] = outcome
+
+    def last(self, kind):
+        """The outcome counted last for `kind` ("created", "updated", ...)."""
+        return self._last.get(kind)
 
     def get(self, kind, outcome):
         return self.counts.get((kind, outcome), 0)
@@ -535,6 +552,14 @@ def run_import(parsed, *, source, author, theme, dry_run=False, progress=None, m
                     summary.remark("posts", data.label, data.note)
             if progress:
                 progress.update(done)
+        for data in parsed.pages:
+            checkpoint = summary.checkpoint()
+            try:
+                with transaction.atomic():
+                    _import_page(data, source=source, site=parsed.site, summary=summary)
+            except (MarkupTooLong, MarkupRejected) as error:
+                summary.restore(checkpoint)
+                summary.skip("pages", data.label, f"body refused: {error}")
         with transaction.atomic():
             _write_pins(parsed.pins, posts, summary)
         if dry_run:
@@ -596,7 +621,13 @@ def _import_post(data, *, source, author, theme, tags, summary, site="", adopt_b
         post = Post.objects.filter(slug=data.slug).first()  # written before the demo kept links
     checksum = data.checksum()
     tag_objects = [tag for tag in (tags.get(name) for name in data.tags) if tag is not None]
-    values = {"title": data.title[:200], "body": data.body, "status": data.status, "published_at": data.published_at}
+    values = {
+        "title": data.title[:200],
+        "body": data.body,
+        "body_format": data.body_format,
+        "status": data.status,
+        "published_at": data.published_at,
+    }
     values.update(
         (name, value)
         for name, value in (("summary", data.summary), ("allow_comments", data.allow_comments))
@@ -623,12 +654,70 @@ def _import_post(data, *, source, author, theme, tags, summary, site="", adopt_b
         summary.count("posts", "updated")
     else:
         summary.count("posts", "unchanged")
+    if data.updated_at is not None and summary.last("posts") in ("created", "updated"):
+        _keep_source_date(Post, post, data.updated_at)
     if link is None:
         link = LegacyLink(source=source, site=site, kind=LegacyLink.Kind.POST, source_id=data.source_id)
     if (link.post_id, link.checksum, link.old_path, link.site) != (post.pk, checksum, data.old_path[:500], site):
         link.post, link.checksum, link.old_path, link.site = post, checksum, data.old_path[:500], site
         link.save()
     return post
+
+
+def _keep_source_date(model, obj, updated_at):
+    """updated_at is auto_now (every save here is "now"): an imported row keeps the source's last change.
+
+    An update after the save, so the feeds' <updated> and "newest" orderings see the old blog's
+    history; a later edit here sets it again as usual.
+    """
+    model.objects.filter(pk=obj.pk).update(updated_at=updated_at)
+    obj.updated_at = updated_at
+
+
+def _import_page(data, *, source, site, summary):
+    """A standalone page (blog.models.Page), created or brought up to date, with its LegacyLink."""
+    from django.core.exceptions import ValidationError
+
+    from blog.models import Page, validate_page_slug
+
+    links = LegacyLink.objects.filter(source=source, kind=LegacyLink.Kind.PAGE, source_id=data.source_id)
+    link = links.filter(site=site).first() or (links.filter(site="").first() if site else None)
+    page = Page.objects.filter(pk=link.page_id).first() if link and link.page_id else None
+    checksum = data.checksum()
+    values = {
+        "title": data.title[:200],
+        "body": data.body,
+        "body_format": data.body_format,
+        "status": Page.Status.PUBLISHED if data.status == Post.Status.PUBLISHED else Page.Status.DRAFT,
+    }
+    if page is None:
+        page = Page(**values)
+        slug = data.slug or data.title
+        page.slug = unique_slug(page, slug, max_length=100)
+        try:
+            validate_page_slug(page.slug)
+        except ValidationError:  # "/feed/" or "/tags/" on the old blog: the blog's own addresses
+            page.slug = unique_slug(page, f"{slug}-page", max_length=100)
+        page.save()
+        outcome = "created"
+    elif link.checksum != checksum:
+        for name, value in values.items():
+            setattr(page, name, value)
+        page.save()
+        outcome = "updated"
+    else:
+        outcome = "unchanged"
+    summary.count("pages", outcome)
+    if data.updated_at is not None and outcome != "unchanged":
+        _keep_source_date(Page, page, data.updated_at)
+    if link is None:
+        link = LegacyLink(source=source, site=site, kind=LegacyLink.Kind.PAGE, source_id=data.source_id)
+    if (link.page_id, link.checksum, link.old_path, link.site) != (page.pk, checksum, data.old_path[:500], site):
+        link.page, link.checksum, link.old_path, link.site = page, checksum, data.old_path[:500], site
+        link.save()
+    if data.note:
+        summary.remark("pages", data.label, data.note)
+    return page
 
 
 def _in_thread_order(comments):
@@ -752,6 +841,12 @@ def _comment_fields(comment, author, author_ids):
     }
 
 
+def _check_parent(comment, in_file, data, summary):
+    """A reply whose parent is not in the file goes to the top level of the thread, and is named."""
+    if comment.parent_source_id and comment.parent_source_id not in in_file:
+        summary.remark("comments", f"{comment.source_id} on {data.label}", MISSING_PARENT)
+
+
 def _bulk_write_comments(data, post, author, author_ids, *, source, summary, site="", reason=Reason.SEEDED):
     alias, written, rows, checksums = {}, set(), [], {}
 
@@ -760,11 +855,13 @@ def _bulk_write_comments(data, post, author, author_ids, *, source, summary, sit
             source_id, depth = alias[source_id], depth + 1
         return source_id if source_id in written else None
 
+    in_file = {c.source_id for c in data.comments}
     for comment in _in_thread_order(data.comments):
         if comment.skip:
             alias[comment.source_id] = comment.parent_source_id
             summary.skip("comments", f"{comment.source_id} on {data.label}", comment.skip)
             continue
+        _check_parent(comment, in_file, data, summary)
         parent = resolve(comment.parent_source_id) if comment.parent_source_id else None
         written.add(comment.source_id)
         rows.append((comment.source_id, parent, comment.state, _comment_fields(comment, author, author_ids)))
@@ -794,12 +891,14 @@ def _write_comments(data, post, author, author_ids, links, positions, *, source,
             source_id, depth = alias[source_id], depth + 1
         return pk_of.get(source_id)
 
+    in_file = {c.source_id for c in data.comments}
     for comment in _in_thread_order(data.comments):
         label = f"{comment.source_id} on {data.label}"
         if comment.skip:
             alias[comment.source_id] = comment.parent_source_id
             summary.skip("comments", label, comment.skip)
             continue
+        _check_parent(comment, in_file, data, summary)
         parent_pk = resolve(comment.parent_source_id) if comment.parent_source_id else None
         parent_pk = moderation.reply_parent(
             parent_pk, level_of=lambda pk: positions[pk][0], parent_of=lambda pk: positions[pk][1]
