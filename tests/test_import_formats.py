@@ -1,6 +1,5 @@
 """Exports WordPress itself accepts: namespaces, repeated menu ids, "<!ENTITY" in text, broken XML, Takeout."""
 
-
 import pytest
 from django.core.management import CommandError
 from django_comments_xtd.models import XtdComment
@@ -11,8 +10,6 @@ from .factories import UserFactory
 from .importing import FIXTURES, run
 
 pytestmark = pytest.mark.django_db
-
-
 
 
 @pytest.fixture

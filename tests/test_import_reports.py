@@ -1,6 +1,5 @@
 """What an import reports: protected posts, items and comments not imported, sums that add up."""
 
-
 import pytest
 
 from blog.models import Page, Post
@@ -9,8 +8,6 @@ from .factories import UserFactory
 from .importing import FIXTURES, run
 
 pytestmark = pytest.mark.django_db
-
-
 
 
 @pytest.fixture

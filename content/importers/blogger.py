@@ -30,7 +30,17 @@ import re
 from blog.markup import Format
 from blog.models import Post
 
-from .common import PAGE_COMMENTS, CommentData, ImportFailed, Parsed, PostData, load_document, local_name, parse_iso, path_of
+from .common import (
+    PAGE_COMMENTS,
+    CommentData,
+    ImportFailed,
+    Parsed,
+    PostData,
+    load_document,
+    local_name,
+    parse_iso,
+    path_of,
+)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 APP = "{http://purl.org/atom/app#}"

@@ -2,11 +2,12 @@
 
 Items with wp:post_type "post" are imported as posts, "page" as standalone pages
 (blog.models.Page; their comments are reported as skipped: pages here take no comments);
-attachments and menu items are reported as skipped (an attachment's address serves [gallery]); wp:status publish -> published, future -> published at its future
-time (scheduled), draft -> draft, anything else (private, pending, trash) is skipped. A
-password-protected post (a non-empty wp:post_password) is imported as a draft, whatever its
-status, and the summary names it: this blog has no protected posts, and its password is not
-kept (the body would otherwise be open to every reader).
+attachments and menu items are reported as skipped (an attachment's address serves [gallery]).
+wp:status publish -> published, future -> published at its future time (scheduled), draft ->
+draft, anything else (private, pending, trash) is skipped. A password-protected post (a
+non-empty wp:post_password) is imported as a draft, whatever its status, and the summary
+names it: this blog has no protected posts, and its password is not kept (the body would
+otherwise be open to every reader).
 Categories with domain "post_tag" or "category" become tags. Comments (wp:comment) keep
 their thread through wp:comment_parent; wp:comment_approved "1" -> published, "0" -> held,
 "spam" -> spam, "trash" -> skipped. Pingbacks and trackbacks are skipped. Dates are the
