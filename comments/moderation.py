@@ -221,15 +221,19 @@ def create(post, decision, *, parent_id=None, parent=None, followup=False, by=No
     return comment
 
 
-def seed(post, *, parent_id=None, state=State.PUBLISHED, reason=Reason.SEEDED, **fields):
-    """One demo or imported comment on `post` (a reply when parent_id is given). No mail."""
+def seed(post, *, parent_id=None, state=State.PUBLISHED, reason=Reason.SEEDED, render=render_comment, **fields):
+    """One demo or imported comment on `post` (a reply when parent_id is given). No mail.
+
+    `render`: text -> sanitized HTML; the Markdown of a reader's comment by default, an
+    importer's own for the HTML of an exported comment (blog.markup.render_html).
+    """
     with transaction.atomic():
         comment = _save_new(post, parent_id=parent_id, state=state, fields=_fields(**fields))
         comment.moderation = Moderation.objects.create(
             comment=comment,
             state=state,
             reason=reason,
-            body_html=render_comment(comment.comment),
+            body_html=render(comment.comment),
             announced=state == State.PUBLISHED,  # never announced: nobody is told of old comments
         )
         ModerationEvent.objects.create(comment=comment, state=state, reason=reason)
@@ -255,7 +259,7 @@ def seeding():
             pre_save.connect(publish_or_unpublish_on_pre_save, sender=XtdComment)
 
 
-def seed_many(post, rows, *, reason=Reason.SEEDED):
+def seed_many(post, rows, *, reason=Reason.SEEDED, render=render_comment):
     """Many demo or imported comments on `post` at once: {key: pk}.
 
     Each row is (key, parent_key, state, fields), fields as for seed(). For new threads
@@ -263,7 +267,7 @@ def seed_many(post, rows, *, reason=Reason.SEEDED):
     django_comments' Comment through a second table, which bulk_create cannot fill in one
     go: the base rows are bulk-created, then xtd's rows (comments.models.XtdThreadRow), then
     the moderation rows: three inserts for the whole thread. A test compares the result with
-    seed()'s one-by-one path.
+    seed()'s one-by-one path. `render` as for seed().
     """
     if not rows:
         return {}
@@ -295,7 +299,7 @@ def seed_many(post, rows, *, reason=Reason.SEEDED):
             comment_id=pks[key],
             state=state,
             reason=reason,
-            body_html=render_comment(fields.get("text", "")),
+            body_html=render(fields.get("text", "")),
             announced=state == State.PUBLISHED,
         )
         for key, _parent, state, fields in rows
@@ -340,13 +344,13 @@ def _thread_layout(pairs):
     return layout
 
 
-def update_seeded(comment_id, **fields):
+def update_seeded(comment_id, *, render=render_comment, **fields):
     """Bring an imported comment's author, date and text up to date; its state stays as it is."""
     values = _fields(**fields)
     user = values.pop("user")
     values["user_id"] = user.pk if user is not None else None
     XtdComment.norel_objects.filter(pk=comment_id).update(**values)
-    Moderation.objects.filter(comment_id=comment_id).update(body_html=render_comment(values["comment"]))
+    Moderation.objects.filter(comment_id=comment_id).update(body_html=render(values["comment"]))
     pages_changed("comment updated")
 
 

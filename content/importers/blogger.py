@@ -27,7 +27,7 @@ The site (common.py, "Keyed by site") is the blog id of the feed's <id>
 
 import re
 
-from blog.markup import Format
+from blog.markup import Format, render_html
 from blog.models import Post
 
 from .common import (
@@ -162,7 +162,13 @@ def parse(path, *, recover=False):
         site=site_of(root),
         ids_name_the_site=True,
         dropped=dropped,
+        render_comment=comment_html,
     )
+
+
+def comment_html(text):
+    """A Blogger comment's HTML (its line breaks are <br />), with the readers' allowlist, whatever its length."""
+    return render_html(text or "", "comment", check_length=False)
 
 
 _STATUS_REASONS = {"trashed": "in Blogger's trash"}

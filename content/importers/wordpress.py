@@ -192,7 +192,14 @@ def parse(path, *, recover=False):
         posts.append(post)
     for post in (*posts, *pages):  # after the whole file: a [gallery] may name attachments listed later
         post.body = wordpress_html.to_html(post.body, attachments=attachments, post_id=post.source_id)
-    return Parsed(posts=posts, pages=pages, skipped=skipped, site=site_of(channel, wp), dropped=dropped)
+    return Parsed(
+        posts=posts,
+        pages=pages,
+        skipped=skipped,
+        site=site_of(channel, wp),
+        dropped=dropped,
+        render_comment=wordpress_html.comment_html,
+    )
 
 
 def _not_imported(item, wp, kind, label, reason, where):

@@ -24,7 +24,9 @@ Backslashes, "*" and "# " are text: nothing here (or in blog.markup's HTML path)
 import html
 import re
 
-__all__ = ["to_html", "wpautop", "has_blocks"]
+from blog.markup import render_html
+
+__all__ = ["to_html", "comment_html", "wpautop", "has_blocks"]
 
 _ALL_BLOCKS = (
     r"(?:table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form|map|area|"
@@ -218,3 +220,11 @@ def to_html(content, *, attachments=None, post_id=""):
     text = _CAPTION.sub(_caption, text)
     text = _GALLERY.sub(_gallery(attachments or {}, post_id), text)
     return text.strip() + "\n"
+
+
+def comment_html(text):
+    """A WordPress comment as WordPress shows it (wpautop), with the readers' allowlist.
+
+    Whatever its length: the reader limit is for comments written here.
+    """
+    return render_html(wpautop(text or ""), "comment", check_length=False)
