@@ -36,10 +36,10 @@ from .common import (
     ImportFailed,
     Parsed,
     PostData,
-    load_document,
     local_name,
     parse_iso,
     path_of,
+    stream_document,
 )
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -56,7 +56,11 @@ _BLOG_ID = re.compile(r"blog-(\d+)")
 
 
 def site_of(root):
-    match = _BLOG_ID.search(_text(root, "id"))
+    return _site_of(_text(root, "id"))
+
+
+def _site_of(feed_id):
+    match = _BLOG_ID.search(feed_id or "")
     return match.group(1) if match else ""
 
 
@@ -89,16 +93,26 @@ def _identities(email, uri):
 
 
 def parse(path, *, recover=False):
-    root, _namespaces, dropped = load_document(path, recover=recover)
+    """The export read as a stream (common.stream_document): one entry in memory at a time."""
+    stream = stream_document(path, depth=1, recover=recover)
+    root, namespaces, dropped = next(stream)
     if root.tag != ATOM + "feed":
         raise ImportFailed(
             f"{path}: not a Blogger export: the root element is <{local_name(root.tag)}>, expected an Atom <feed>."
         )
-    entries = root.findall(ATOM + "entry")
-    takeout = any(entry.find(B + "type") is not None for entry in entries)
-    classify = _takeout_kind if takeout else _classic_kind
+    # Takeout's layout declares its namespace on the feed (and every entry has a <blogger:type>).
+    declared_takeout = B[1:-1] in namespaces.values()
+    feed_id = ""
     posts, comments, skipped, seen, pages, posts_not_imported = {}, [], [], {}, {}, {}
-    for number, entry in enumerate(entries, 1):
+    number = 0
+    for entry in stream:
+        if entry.tag == ATOM + "id":
+            feed_id = feed_id or (entry.text or "").strip()
+        if entry.tag != ATOM + "entry":
+            continue
+        number += 1
+        takeout = declared_takeout or entry.find(B + "type") is not None
+        classify = _takeout_kind if takeout else _classic_kind
         entry_id = _text(entry, "id")
         label = f"entry {number} (id {entry_id or '?'})"
         if not entry_id:
@@ -117,7 +131,7 @@ def parse(path, *, recover=False):
                 continue
             posts[entry_id] = _post(entry, entry_id, label, draft=status == "draft", takeout=takeout)
         elif kind == "comment":
-            comments.append((entry, entry_id, label, status))
+            comments.append(((_takeout_comment if takeout else _comment)(entry, entry_id, label, status), label))
         elif kind == "page":
             if status in ("live", "draft"):
                 pages[entry_id] = _post(entry, entry_id, label, draft=status == "draft", takeout=takeout, kind="pages")
@@ -129,8 +143,8 @@ def parse(path, *, recover=False):
 
     by_number, page_comments = {}, {}
     parsed_comments = []
-    for entry, entry_id, label, status in comments:
-        comment, post_ref = (_takeout_comment if takeout else _comment)(entry, entry_id, label, status)
+    for (comment, post_ref), label in comments:
+        entry_id = comment.source_id
         if post_ref in pages:
             page_comments[post_ref] = page_comments.get(post_ref, 0) + 1
             skipped.append(("comments", label, PAGE_COMMENTS))
@@ -159,7 +173,7 @@ def parse(path, *, recover=False):
         posts=list(posts.values()),
         pages=list(pages.values()),
         skipped=skipped,
-        site=site_of(root),
+        site=_site_of(feed_id),
         ids_name_the_site=True,
         dropped=dropped,
         render_comment=comment_html,

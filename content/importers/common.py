@@ -56,8 +56,11 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
+from anyascii import anyascii
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils.text import slugify
+from django.utils.timezone import now as timezone_now
 from django_comments_xtd.models import XtdComment
 
 from blog.cache import invalidations_batched
@@ -125,6 +128,7 @@ class PostData:
     body_format: str = Format.MARKDOWN  # imports: Format.HTML (the source's HTML, never read as Markdown)
     updated_at: datetime.datetime | None = None  # the source's last change (Post.updated_at), if it says
     kind: str = "posts"  # "pages": a standalone page (blog.models.Page); its comments are not imported
+    refused: bool = False  # its body could not be rendered (set while writing; reported as skipped)
 
     def checksum(self):
         stamp = self.published_at.isoformat() if self.published_at else ""
@@ -285,6 +289,83 @@ def load_document(path, *, recover=False):
         if not recover:
             raise ImportFailed(f"{path}: not a well-formed XML file: {_where(data, error)}. {RECOVER_HINT}") from None
     return _recover(path, data)
+
+
+DTD_REFUSED = "the file declares a DTD or entities; exports never do, so it is refused."
+_CHUNK = 1 << 20
+
+
+def _line_of(path, number):
+    """Line `number` (from 1) of the file, as bytes, read as a stream."""
+    with open(path, "rb") as handle:
+        for n, line in enumerate(handle, 1):
+            if n == number:
+                return line
+    return b""
+
+
+def stream_document(path, *, depth, recover=False):
+    """The export read as a stream: yields (root, {prefix: uri}, [dropped]) first, then each
+    element `depth` levels below the root once it is complete (its children with it).
+
+    An element is cleared and let go once the caller asks for the next one, so memory stays
+    flat whatever the file's size (the parsed data the caller keeps aside). The checks are
+    load_document()'s: DTDs refused, the place of the first syntax error. `recover`: the file
+    is read whole with load_document(recover=True) (a broken file is rarely large) and its
+    elements given in the same way.
+    """
+    if recover:
+        root, namespaces, dropped = load_document(path, recover=True)
+        yield root, namespaces, dropped
+        level = [root]
+        for _ in range(depth):
+            level = [child for element in level for child in element]
+        yield from level
+        return
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed in finally (a generator)
+    except OSError as error:
+        raise ImportFailed(f"{path}: cannot read the file ({error.strerror}).") from None
+    try:
+        head = handle.read(_CHUNK)
+        if _declares_dtd(head):
+            raise ImportFailed(f"{path}: {DTD_REFUSED}")
+        # The prolog (where a DTD would be) is all in `head`: the root element starts in it.
+        parser = ET.XMLPullParser(events=("start", "end", "start-ns"))  # noqa: S314 - DTDs refused
+        namespaces, stack, chunk, started = {}, [], head, False
+        while chunk:
+            try:
+                parser.feed(chunk)
+                events = list(parser.read_events())
+            except ET.ParseError as error:
+                line = _line_of(path, error.position[0])
+                where = _where(b"\n" * (error.position[0] - 1) + line, error)
+                raise ImportFailed(f"{path}: not a well-formed XML file: {where}. {RECOVER_HINT}") from None
+            for event, value in events:
+                if event == "start-ns":
+                    namespaces.setdefault(*value)
+                elif event == "start":
+                    stack.append(value)
+                    if not started:
+                        started = True
+                        yield value, namespaces, []
+                elif event == "end":
+                    stack.pop()
+                    if len(stack) == depth:
+                        yield value
+                        value.clear()
+                        stack[-1].remove(value)
+            if not started:
+                raise ImportFailed(f"{path}: no element in the first MB (a prolog that long is not an export's).")
+            chunk = handle.read(_CHUNK)
+        try:
+            parser.close()
+        except ET.ParseError as error:
+            raise ImportFailed(f"{path}: not a well-formed XML file: {_where(b'', error)}. {RECOVER_HINT}") from None
+        if not started:
+            raise ImportFailed(f"{path}: not a well-formed XML file: no element. {RECOVER_HINT}")
+    finally:
+        handle.close()
 
 
 def _recover(path, data):
@@ -532,6 +613,7 @@ def run_import(parsed, *, source, author, theme, dry_run=False, progress=None, m
         summary.skip(kind, label, reason)
     tags = _Tags(summary)
     posts = {}  # source_id -> Post, for the pins
+    slugs = None  # _Slugs, once new posts are bulk-created
     with transaction.atomic() if dry_run else nullcontext():
         with transaction.atomic():
             themes = _write_themes(parsed.themes, summary)
@@ -540,7 +622,36 @@ def run_import(parsed, *, source, author, theme, dry_run=False, progress=None, m
             # One transaction (and one page-cache invalidation) per batch; a savepoint per post.
             with invalidations_batched(), transaction.atomic():
                 batch = parsed.posts[first : first + IMPORT_BATCH]
-                for done, data in enumerate(batch, first + 1):
+                if not mirror:  # posts never imported before: a few queries for the whole batch
+                    slugs = slugs or _Slugs()
+                    written = _create_new_posts(
+                        batch,
+                        source=source,
+                        site=parsed.site,
+                        author=author,
+                        theme=theme,
+                        tags=tags,
+                        summary=summary,
+                        slugs=slugs,
+                    )
+                    for data, post in written:
+                        posts[data.source_id] = post
+                        _import_comments(
+                            data,
+                            post,
+                            source=source,
+                            site=parsed.site,
+                            author=author,
+                            summary=summary,
+                            render=parsed.render_comment,
+                        )
+                    done_ids = {id(data) for data, _post in written} | {id(d) for d in batch if d.refused}
+                    batch_rest = [data for data in batch if id(data) not in done_ids]
+                    if progress:
+                        progress.update(first + len(batch) - len(batch_rest))
+                else:
+                    batch_rest = batch
+                for done, data in enumerate(batch_rest, first + len(batch) - len(batch_rest) + 1):
                     post_theme = themes.get(data.theme) if data.theme else theme
                     if post_theme is None:
                         raise ImportFailed(
@@ -591,6 +702,8 @@ def run_import(parsed, *, source, author, theme, dry_run=False, progress=None, m
                     else:
                         tags.commit()
                         posts[data.source_id] = post
+                        if slugs is not None and post is not None:
+                            slugs.taken.add(post.slug)
                         if data.note:
                             summary.remark("posts", data.label, data.note)
                     if progress:
@@ -705,6 +818,105 @@ def _import_post(data, *, source, author, theme, tags, summary, site="", adopt_b
         link.post, link.checksum, link.old_path, link.site = post, checksum, data.old_path[:500], site
         link.save()
     return post
+
+
+class _Slugs:
+    """Post slugs in use, read once a run: a new post's slug without a query (as unique_slug makes it)."""
+
+    def __init__(self):
+        self.taken = set(Post.objects.values_list("slug", flat=True))
+
+    def take(self, value):
+        base = _slug_base(value)
+        slug, n = base, 2
+        while slug in self.taken:
+            slug, n = f"{base}-{n}", n + 1
+        self.taken.add(slug)
+        return slug
+
+
+def _slug_base(value, max_length=200):
+    """unique_slug()'s base for a post."""
+    return slugify(anyascii(value or ""))[: max_length - 8].strip("-") or "post"
+
+
+def _create_new_posts(batch, *, source, site, author, theme, tags, summary, slugs):
+    """[(PostData, Post)] for the batch's posts that were never imported: bulk-created.
+
+    A post with any LegacyLink of this source and id (this site's, or one from before sites
+    were recorded) is left to _import_post, one by one. Bodies are rendered here (Post.render);
+    one refused is skipped with its comments, as there. No post_save signal is sent
+    (bulk_create): the page cache is told once (blog.cache).
+    """
+    from blog.cache import invalidate_pages
+
+    ids = [data.source_id for data in batch]
+    linked = set(
+        LegacyLink.objects.filter(
+            source=source, kind=LegacyLink.Kind.POST, source_id__in=ids, site__in={site, ""}
+        ).values_list("source_id", flat=True)
+    )
+    new, seen = [], set()
+    for data in batch:
+        if data.source_id in linked or data.source_id in seen or data.theme is not None:
+            continue
+        seen.add(data.source_id)
+        post = Post(
+            author=author,
+            theme=theme,
+            title=data.title[:200],
+            body=data.body,
+            body_format=data.body_format,
+            status=data.status,
+            published_at=data.published_at,
+        )
+        if post.status == Post.Status.PUBLISHED and post.published_at is None:
+            post.published_at = timezone_now()
+        try:
+            post.render()
+        except (MarkupTooLong, MarkupRejected) as error:
+            data.refused = True
+            summary.skip("posts", data.label, f"body refused: {error}")
+            for comment in data.comments:
+                reason = comment.skip or "its post was not imported (body refused)"
+                summary.skip("comments", f"{comment.source_id} on {data.label}", reason)
+            continue
+        post.slug = slugs.take(data.slug or data.title)
+        new.append((data, post))
+    if not new:
+        return []
+    Post.objects.bulk_create([post for _data, post in new])
+    through = Post.tags.through
+    rows = []
+    for data, post in new:
+        for tag in dict.fromkeys(t for t in (tags.get(name) for name in data.tags) if t is not None):
+            rows.append(through(post_id=post.pk, tag_id=tag.pk))
+    through.objects.bulk_create(rows)
+    tags.commit()
+    dated = []
+    for data, post in new:
+        if data.updated_at is not None:
+            post.updated_at = data.updated_at
+            dated.append(post)
+    Post.objects.bulk_update(dated, ["updated_at"], batch_size=500)  # auto_now: the source's date instead
+    LegacyLink.objects.bulk_create(
+        LegacyLink(
+            source=source,
+            site=site,
+            kind=LegacyLink.Kind.POST,
+            source_id=data.source_id,
+            post=post,
+            checksum=data.checksum(),
+            old_path=data.old_path[:500],
+        )
+        for data, post in new
+    )
+    for data, _post in new:
+        summary.count("posts", "created")
+        if data.note:
+            summary.remark("posts", data.label, data.note)
+    invalidate_pages("posts imported")
+    return new
 
 
 def _keep_source_date(model, obj, updated_at):

@@ -25,15 +25,18 @@ wp:base_blog_url (else its <link>, else wp:base_site_url), without scheme, "www.
 final "/", so an export taken after a move to https still matches (common.py, "Keyed by site").
 """
 
+import copy
 import datetime
+import itertools
 import re
+import xml.etree.ElementTree as ET  # noqa: S405 - building, not parsing
 from urllib.parse import unquote, urlsplit
 
 from blog.markup import Format
 from blog.models import Post
 
 from . import wordpress_html
-from .common import PAGE_COMMENTS, CommentData, ImportFailed, Parsed, PostData, load_document, local_name, path_of
+from .common import PAGE_COMMENTS, CommentData, ImportFailed, Parsed, PostData, local_name, path_of, stream_document
 
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 DC = "{http://purl.org/dc/elements/1.1/}"
@@ -80,14 +83,27 @@ def _date(value, label, element, *, required):
         raise ImportFailed(f"{label}: <{element}> is not a date: {value!r}.") from None
 
 
+def _items(stream, channel):
+    """The channel's <item>s from the stream; its other elements (small) are kept in `channel`."""
+    for element in stream:
+        if element.tag == "item":
+            yield element
+        else:
+            channel.append(copy.deepcopy(element))  # the stream clears what it gave
+
+
 def parse(path, *, recover=False):
-    root, namespaces, dropped = load_document(path, recover=recover)
-    channel = root.find("channel") if root.tag == "rss" else None
-    if channel is None:
+    """The export read as a stream (common.stream_document): one item in memory at a time."""
+    stream = stream_document(path, depth=2, recover=recover)
+    root, namespaces, dropped = next(stream)
+    if root.tag != "rss":
         raise ImportFailed(
             f"{path}: not a WordPress export: the root element is <{local_name(root.tag)}>, "
             "expected <rss> with a <channel>."
         )
+    channel = ET.Element("channel")
+    items = _items(stream, channel)
+    first_item = next(items, None)  # the channel's head (wxr_version, authors) is read by then
     wp = _wp_namespace(channel, namespaces)
     if wp is None:
         raise ImportFailed(f"{path}: not a WordPress export: no <wp:wxr_version> in the channel.")
@@ -103,7 +119,7 @@ def parse(path, *, recover=False):
         authors[login] = frozenset(x for x in (email and "email:" + email, user_id and "wpuser:" + user_id) if x)
 
     posts, pages, skipped, seen, comment_ids, attachments = [], [], [], {}, {}, {}
-    for number, item in enumerate(channel.findall("item"), 1):
+    for number, item in enumerate(itertools.chain([first_item] if first_item is not None else [], items), 1):
         post_id = text(item, wp + "post_id")
         label = f"entry {number} (id {post_id or '?'})"
         post_type = text(item, wp + "post_type") or "post"
