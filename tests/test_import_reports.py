@@ -95,3 +95,16 @@ def test_blogger_pages_and_their_comments_are_counted(dana, tmp_path):
     assert "skipped 1 comment: on a page: pages on this blog take no comments" in output
     about = Page.objects.get()
     assert (about.title, about.body_format, about.body_html.strip()) == ("About", "html", "About me.")
+
+
+def test_the_progress_bar_shows_the_rate_and_the_time_left():
+    import io
+
+    from content.importers.common import Progress
+
+    now = [100.0]
+    progress = Progress(io.StringIO(), 14_600, enabled=True, clock=lambda: now[0])
+    now[0] += 10
+    assert progress.line(1_200) == "[##............................] 1,200/14,600 posts, 120 posts/s, 1 min 52 s left"
+    now[0] += 100
+    assert progress.line(14_000).endswith("14,000/14,600 posts, 127 posts/s, 5 s left")

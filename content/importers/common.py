@@ -5,19 +5,18 @@ The Blogger and WordPress importers (blogger.py, wordpress.py) and the demo blog
 
 Decisions (also in README.md, "Importing"):
 
-- **Post bodies stay HTML.** Both exports carry HTML. It is kept as the post's body (the
-  Markdown field): python-markdown passes raw HTML blocks through untouched and
-  blog.markup sanitizes the result with nh3 on save, like any post, so <script>, on…=
-  attributes and javascript: links come out inert. Converting HTML to Markdown would need a
-  new dependency and would lose whatever it does not understand. Blogger's HTML (one long
-  line with <br />) is wrapped in a <div> block so Markdown does not touch it; WordPress
-  content keeps its blank-line paragraphs, which Markdown turns into <p> like WordPress does.
-- **Comments stay HTML too**, in XtdComment.comment as exported; comments.moderation's
-  render_comment() sanitizes them (the reader profile: links get rel="nofollow ugc").
-- **Nothing half-written.** The whole file is parsed and checked before the first write; a
-  broken entry stops the run with its number and id. Each post is then written in its own
-  transaction with its tags and comments. --dry-run runs everything in one transaction and
-  rolls it back.
+- **Bodies are HTML, never read as Markdown.** Both exports carry HTML: it is the post's
+  body with body_format "html" (blog.markup.render sanitizes it with nh3 on save, the same
+  allowlist as Markdown's output). WordPress content is first given WordPress's own display
+  rules (wordpress_html: wpautop, shortcodes, embeds); Blogger's is kept as it is. Pages
+  (Parsed.pages) become blog.models.Page the same way; their comments are reported.
+- **Comments stay HTML too**, in XtdComment.comment as exported; Parsed.render_comment (the
+  source's rules, nh3 with the reader allowlist) renders them, whatever their length.
+- **Nothing half-written.** The whole file is parsed (streamed: stream_document) and checked
+  before the first write; a broken entry stops the run with its number and id. Posts are
+  then written IMPORT_BATCH to a transaction, each in a savepoint with its tags and comments;
+  posts never imported before are bulk-created (_create_new_posts). --dry-run runs
+  everything in one transaction and rolls it back.
 - **Idempotent.** blog.models.LegacyLink keeps (source, site, kind, source id) -> post /
   comment id, with a checksum of the imported data: a rerun creates what is new, updates
   what changed in the export and leaves the rest alone. A comment's moderation state and
