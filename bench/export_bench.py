@@ -5,8 +5,9 @@ Run: python bench/export_bench.py wordpress|blogger [POSTS] [--code DIR]
 Writes the export with bench/make_export.py (default 14,600 posts, ~50 MB), makes a fresh
 SQLite database in a temporary folder (migrate, one user "bench"), then runs, each as its own
 process under /usr/bin/time -v: `import_* --dry-run`, `import_*` and `import_*` again (nothing
-changes). Prints elapsed seconds, peak resident memory (time's "Maximum resident set size")
-and the summary's first lines. `--code DIR`: run the commands of another checkout (the
+changes). Prints elapsed seconds, CPU seconds (user + system: what the run costs whatever
+else shares the machine), peak resident memory (time's "Maximum resident set size") and the
+summary's first lines. `--code DIR`: run the commands of another checkout (the
 "before" figures: `git archive main | tar -x -C DIR`), with this checkout's generator.
 """
 
@@ -31,7 +32,10 @@ def timed(args, env, cwd):
     wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", result.stderr)
     hours, minutes, seconds = (float(x or 0) for x in wall.groups())
     rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr).group(1))
-    return hours * 3600 + minutes * 60 + seconds, rss / 1024, result.stdout
+    cpu = sum(
+        float(re.search(rf"{name} time \(seconds\): ([\d.]+)", result.stderr).group(1)) for name in ("User", "System")
+    )
+    return hours * 3600 + minutes * 60 + seconds, cpu, rss / 1024, result.stdout
 
 
 def main():
@@ -61,13 +65,13 @@ def main():
         )  # fmt: skip
         size = export.stat().st_size / 1e6
         print(f"{kind} export: {posts} items, {size:.1f} MB; code: {code}")
-        print("| run | seconds | peak MB |")
-        print("|---|---:|---:|")
+        print("| run | wall s | CPU s (user + sys) | peak MB |")
+        print("|---|---:|---:|---:|")
         outputs = []
         command = ["manage.py", f"import_{kind}", str(export), "--author", "bench"]
         for name, extra in (("dry run", ["--dry-run"]), ("import", []), ("rerun (nothing changed)", [])):
-            seconds, peak, out = timed([*command, *extra], env, code)
-            print(f"| {name} | {seconds:.1f} | {peak:.0f} |", flush=True)
+            seconds, cpu, peak, out = timed([*command, *extra], env, code)
+            print(f"| {name} | {seconds:.1f} | {cpu:.1f} | {peak:.0f} |", flush=True)
             outputs.append((name, out))
         for name, out in outputs:
             print(f"{name}:\n  " + "\n  ".join(out.splitlines()[:4]))

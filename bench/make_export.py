@@ -23,7 +23,7 @@ BODY = (
     + "Run <code>grep -r '*.md' notes/</code> to find your old drafts.\n"
     + "# a line that starts with a hash\n\n"
     + '[caption id="attachment_{a}" align="alignright" width="300"]<img src="https://old.example.com/wp-content/'
-    "uploads/{n}.jpg\" alt=\"Photo {n}\" width=\"300\" height=\"200\" /> A caption for post {n}[/caption]\n\n"
+    'uploads/{n}.jpg" alt="Photo {n}" width="300" height="200" /> A caption for post {n}[/caption]\n\n'
     + PARAGRAPH
     + '\nMore in <a href="https://old.example.com/?p={prev}">the previous post</a>.\n\n'
     + PARAGRAPH

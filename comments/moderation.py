@@ -2,8 +2,9 @@
 
 - `create()`: a comment posted by a reader (comments.posting) or confirmed by email: the
   thread lock, xtd's thread data, the moderation row with its rendered HTML, the mail tasks.
-- `seed()` and `seed_many()`: demo and imported comments (the `content` app), one at a time
-  or a whole post's thread in a few queries; no mail (they were answered long ago).
+- `seed()`, `seed_many()` and `seed_threads()`: demo and imported comments (the `content`
+  app), one at a time, a whole post's thread, or many posts' threads in a few queries; no
+  mail (they were answered long ago).
 - `approve()`, `mark_spam()`, `remove()`, `restore()`, `report()`: changes of state; each
   takes one comment or many and runs a fixed number of queries however many it is given.
 - `adopt()`: the moderation row of a comment made outside this module (django-comments-xtd
@@ -269,45 +270,62 @@ def seed_many(post, rows, *, reason=Reason.SEEDED, render=render_comment):
     the moderation rows: three inserts for the whole thread. A test compares the result with
     seed()'s one-by-one path. `render` as for seed().
     """
-    if not rows:
-        return {}
-    layout = _thread_layout([(key, parent_key) for key, parent_key, *_ in rows])
+    return seed_threads([(post, rows)], reason=reason, render=render)[0]
+
+
+def seed_threads(threads, *, reason=Reason.SEEDED, render=render_comment):
+    """seed_many() for several posts in the same few queries: [(post, rows)] -> [{key: pk}], in order.
+
+    Keys need only be unique within one post's rows.
+    """
+    threads = [(post, rows) for post, rows in threads]
+    everything = [(index, post, row) for index, (post, rows) in enumerate(threads) for row in rows]
+    if not everything:
+        return [{} for _thread in threads]
+    content_type = _post_content_type()
     base = Comment.objects.bulk_create(
         Comment(
-            content_type=_post_content_type(),
+            content_type=content_type,
             object_pk=str(post.pk),
             site_id=settings.SITE_ID,
-            **_fields(**fields),
-            **FLAGS[state],
+            **_fields(**row[3]),
+            **FLAGS[row[2]],
         )
-        for _key, _parent, state, fields in rows
+        for _index, post, row in everything
     )
-    pks = {row[0]: comment.pk for row, comment in zip(rows, base, strict=True)}
-    XtdThreadRow.objects.bulk_create(
-        XtdThreadRow(
-            comment_ptr_id=pks[key],
-            thread_id=pks[root],
-            parent_id=pks[parent] if parent is not None else pks[key],
-            level=level,
-            order=order,
-            nested_count=nested,
-        )
-        for key, (root, parent, level, order, nested) in layout.items()
-    )
+    pks = [{} for _thread in threads]
+    for (index, _post, row), comment in zip(everything, base, strict=True):
+        pks[index][row[0]] = comment.pk
+    thread_rows = []
+    for index, (_post, rows) in enumerate(threads):
+        layout = _thread_layout([(key, parent_key) for key, parent_key, *_ in rows])
+        ids = pks[index]
+        thread_rows += [
+            XtdThreadRow(
+                comment_ptr_id=ids[key],
+                thread_id=ids[root],
+                parent_id=ids[parent] if parent is not None else ids[key],
+                level=level,
+                order=order,
+                nested_count=nested,
+            )
+            for key, (root, parent, level, order, nested) in layout.items()
+        ]
+    XtdThreadRow.objects.bulk_create(thread_rows)
     Moderation.objects.bulk_create(
         Moderation(
-            comment_id=pks[key],
-            state=state,
+            comment_id=pks[index][row[0]],
+            state=row[2],
             reason=reason,
-            body_html=render(fields.get("text", "")),
-            announced=state == State.PUBLISHED,
+            body_html=render(row[3].get("text", "")),
+            announced=row[2] == State.PUBLISHED,
         )
-        for key, _parent, state, fields in rows
+        for index, _post, row in everything
     )
     ModerationEvent.objects.bulk_create(
-        ModerationEvent(comment_id=pks[key], state=state, reason=reason) for key, _parent, state, _fields in rows
+        ModerationEvent(comment_id=pks[index][row[0]], state=row[2], reason=reason) for index, _post, row in everything
     )
-    pages_changed("comments seeded", [post.pk])
+    pages_changed("comments seeded", [post.pk for post, _rows in threads])
     return pks
 
 

@@ -635,9 +635,19 @@ def run_import(parsed, *, source, author, theme, dry_run=False, progress=None, m
                     )
                     for data, post in written:
                         posts[data.source_id] = post
-                        _import_comments(
-                            data,
-                            post,
+                        if not BULK_COMMENTS:  # one by one (a test compares both paths)
+                            _import_comments(
+                                data,
+                                post,
+                                source=source,
+                                site=parsed.site,
+                                author=author,
+                                summary=summary,
+                                render=parsed.render_comment,
+                            )
+                    if BULK_COMMENTS:
+                        _comments_of_new_posts(
+                            written,
                             source=source,
                             site=parsed.site,
                             author=author,
@@ -1105,9 +1115,8 @@ def _check_parent(comment, in_file, data, summary):
         summary.remark("comments", f"{comment.source_id} on {data.label}", MISSING_PARENT)
 
 
-def _bulk_write_comments(
-    data, post, author, author_ids, *, source, summary, site="", reason=Reason.SEEDED, render=None
-):
+def _comment_rows(data, author, author_ids, summary):
+    """(rows for moderation.seed_many, {source_id: checksum}) of a post none of whose comments exist yet."""
     alias, written, rows, checksums = {}, set(), [], {}
 
     def resolve(source_id, depth=0):
@@ -1127,9 +1136,11 @@ def _bulk_write_comments(
         rows.append((comment.source_id, parent, comment.state, _comment_fields(comment, author, author_ids)))
         checksums[comment.source_id] = comment.checksum(comment.parent_source_id)
         summary.count("comments", "created")
-    # cuts threads deeper than the site allows
-    pks = moderation.seed_many(post, rows, reason=reason, render=render or moderation.render_comment)
-    LegacyLink.objects.bulk_create(
+    return rows, checksums
+
+
+def _comment_link_rows(post, pks, checksums, *, source, site):
+    return [
         LegacyLink(
             source=source,
             site=site,
@@ -1140,6 +1151,58 @@ def _bulk_write_comments(
             checksum=checksums[key],
         )
         for key, pk in pks.items()
+    ]
+
+
+def _bulk_write_comments(
+    data, post, author, author_ids, *, source, summary, site="", reason=Reason.SEEDED, render=None
+):
+    rows, checksums = _comment_rows(data, author, author_ids, summary)
+    # cuts threads deeper than the site allows
+    pks = moderation.seed_many(post, rows, reason=reason, render=render or moderation.render_comment)
+    LegacyLink.objects.bulk_create(_comment_link_rows(post, pks, checksums, source=source, site=site))
+
+
+def _comments_of_new_posts(written, *, source, site, author, summary, render):
+    """The comments of a batch of bulk-created posts (_create_new_posts): a few queries in all.
+
+    As _import_comments() would for each post (none of their comments exists), but the ids
+    already imported on another post of this site are found in one query, and every thread
+    is written by one moderation.seed_threads().
+    """
+    ids = [c.source_id for data, _post in written for c in data.comments if not c.skip]
+    taken = set()
+    for start in range(0, len(ids), 500):
+        taken.update(
+            LegacyLink.objects.filter(
+                source=source, site=site, kind=LegacyLink.Kind.COMMENT, source_id__in=ids[start : start + 500]
+            ).values_list("source_id", flat=True)
+        )
+    threads, checksums = [], []
+    for data, post in written:
+        if not data.comments:
+            continue
+        for source_id in taken & {c.source_id for c in data.comments}:
+            summary.skip(
+                "comments",
+                f"{source_id} on {data.label}",
+                "its id was imported before on another post of this site; that comment is left as it is",
+            )
+        data.comments = [c for c in data.comments if c.source_id not in taken]
+        author_ids = set(data.identities)
+        if author.email:
+            author_ids.add("email:" + author.email.lower())
+        rows, sums = _comment_rows(data, author, author_ids, summary)
+        threads.append((post, rows))
+        checksums.append(sums)
+    results = moderation.seed_threads(threads, reason=Reason.SEEDED, render=render or moderation.render_comment)
+    LegacyLink.objects.bulk_create(
+        [
+            link
+            for (post, _rows), pks, sums in zip(threads, results, checksums, strict=True)
+            for link in _comment_link_rows(post, pks, sums, source=source, site=site)
+        ],
+        batch_size=500,
     )
 
 

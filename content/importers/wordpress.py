@@ -78,6 +78,8 @@ def _date(value, label, element, *, required):
             raise ImportFailed(f"{label}: missing <{element}>.")
         return None
     try:
+        if len(value) == 19 and value[10] == " ":  # "2019-04-02 08:00:00": fromisoformat is 10x strptime
+            return datetime.datetime.fromisoformat(value).replace(tzinfo=datetime.UTC)
         return datetime.datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=datetime.UTC)
     except ValueError:
         raise ImportFailed(f"{label}: <{element}> is not a date: {value!r}.") from None
