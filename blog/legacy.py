@@ -55,7 +55,8 @@ def _post_redirect(request=None, **lookup):
 
 def old_address(request):
     """A 301 to the post or page that had this path on the old blog, or None (a real 404)."""
-    if request.method not in ("GET", "HEAD") or len(request.path) > 500:
+    # No NUL (PostgreSQL refuses one in a query) nor anything longer than an old path can be.
+    if request.method not in ("GET", "HEAD") or len(request.path) > 500 or "\x00" in request.path:
         return None
     links = (
         LegacyLink.objects.filter(

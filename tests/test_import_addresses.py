@@ -77,3 +77,8 @@ def test_p_id_prefers_the_site_of_the_request_host(second_site, client, settings
     # Old paths shared by both sites too.
     response = client.get("/2020/05/custom-ending.html", HTTP_HOST="classic.example.com")
     assert response["Location"].endswith(first.get_absolute_url())
+
+
+def test_a_path_with_a_nul_is_a_404_not_a_500(imported, client):
+    # PostgreSQL refuses a NUL in a query: the old-address lookup must not send one.
+    assert client.get("/archives/3%00/").status_code == 404
