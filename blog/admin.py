@@ -111,11 +111,11 @@ class PostAdmin(RevisionAdminMixin, EditorAdminMixin, admin.ModelAdmin):
     date_hierarchy = "published_at"
     inlines = [PinnedPostInline]
     actions = ["publish", "unpublish"]
-    readonly_fields = ["state", "saved_preview", "cover_preview", "created_at", "updated_at"]
+    readonly_fields = ["state", "body_format", "saved_preview", "cover_preview", "created_at", "updated_at"]
     # The editor (blog.editor) shows the inlines after the first two fieldsets.
     fieldsets = [
         (None, {"fields": ["title", "body"], "classes": ["editor-writing"]}),
-        (None, {"fields": ["theme", "tags", "summary", "slug"]}),
+        (None, {"fields": ["theme", "tags", "summary", "slug", "body_format"]}),
         ("Publishing", {"fields": ["state", "status", "published_at", "allow_comments", "author"]}),
         ("Cover image", {"fields": ["cover", "cover_preview"], "description": "Upload images in the Images section."}),
         (
@@ -219,7 +219,7 @@ class PostAdmin(RevisionAdminMixin, EditorAdminMixin, admin.ModelAdmin):
             del request.saved_post
             link = "View it on the site" if post.is_public else "Preview it"
             message = format_html(
-                "“{}” is saved. {} <a href=\"{}\">{}</a>",
+                '“{}” is saved. {} <a href="{}">{}</a>',
                 post.title,
                 publication_state(post),
                 post.get_absolute_url(),

@@ -107,10 +107,10 @@ class PageAdmin(PageEditorMixin, admin.ModelAdmin):
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
     ordering = ["menu_order", "title"]
-    readonly_fields = ["preview", "created_at", "updated_at"]
+    readonly_fields = ["body_format", "preview", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "body"], "classes": ["editor-writing"]}),
-        (None, {"fields": ["slug"]}),
+        (None, {"fields": ["slug", "body_format"]}),
         ("Publishing", {"fields": ["status", "in_menu", "menu_order"]}),
         (
             "Preview",

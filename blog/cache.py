@@ -14,8 +14,10 @@ starts a new generation.
 """
 
 import logging
+import threading
 import time
 import uuid
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.cache import cache
@@ -87,6 +89,10 @@ def invalidate_pages(reason="", *, schedule=True):
     """
     from django.db import transaction
 
+    batch = getattr(_batching, "asked", None)
+    if batch is not None:  # inside invalidations_batched(): once, at its end
+        batch.append((reason, schedule))
+        return
     upcoming = _READ
     if not schedule:
         current = cache.get(STATE_KEY)
@@ -101,3 +107,30 @@ def invalidate_pages(reason="", *, schedule=True):
     # cached the old content again.
     bump()
     transaction.on_commit(bump)
+
+
+_batching = threading.local()  # .asked: the invalidations asked for inside invalidations_batched() (this thread)
+
+
+@contextmanager
+def invalidations_batched():
+    """Within it, invalidate_pages() is remembered and done once, when the block ends.
+
+    For bulk writers (the importers write thousands of posts and comments, each of which
+    would start a new generation, read the next publication and write the cache twice).
+    Use it around whole committed transactions: the one invalidation at the end then
+    follows the commit, as each would have.
+    """
+    if getattr(_batching, "asked", None) is not None:  # nested: the outer block invalidates
+        yield
+        return
+    _batching.asked = []
+    try:
+        yield
+    finally:
+        asked, _batching.asked = _batching.asked, None
+        if asked:
+            invalidate_pages(
+                f"{len(asked)} changes: {asked[0][0]}" if len(asked) > 1 else asked[0][0],
+                schedule=any(schedule for _reason, schedule in asked),
+            )

@@ -4,9 +4,11 @@
 and adds two admin URLs:
 
     admin:blog_post_preview        POST body (and title) -> JSON {"html"} or {"error"} (400).
-                                   The HTML comes from blog.markup.render_markdown, the same
-                                   function that fills body_html on save, so the preview is
-                                   what readers will see. Nothing is saved or cached.
+                                   The HTML comes from blog.markup.render, the same function
+                                   that fills body_html on save, so the preview is what readers
+                                   will see; `format` ("markdown", the default, or "html" for
+                                   an imported post's HTML body) says how the body is read.
+                                   Nothing is saved or cached.
     admin:blog_post_preview_frame  the page the preview is drawn in: the site's stylesheet and
                                    the post page's markup, in a same-origin iframe (the admin's
                                    styles would turn ## headings into blue title bars). With
@@ -34,11 +36,37 @@ from django.utils.html import format_html
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from .markup import MarkupRejected, MarkupTooLong, render_markdown
+from .markup import Format, MarkupRejected, MarkupTooLong, render
 
 FRAME_TEMPLATE = "admin/blog/post/preview_frame.html"
 WIDGET_TEMPLATE = "admin/blog/post/editor_widget.html"
 SAVE_FIRST = "Save the post (as a draft, if you like) to see it rendered here."
+HTML_BODY_HELP = (
+    "HTML, as imported: it stays HTML when you edit it (write <p> for a paragraph; Markdown is not "
+    "read here). It is sanitized like every body."
+)
+
+
+def for_body_format(form, obj):
+    """An HTML body (an imported post or page) is edited as HTML: its help says so, the preview reads it so.
+
+    A subclass whose __init__ adjusts its own copy of the field: classes made from it later
+    (blog.revisions' form) keep the change.
+    """
+    if obj is None or getattr(obj, "body_format", Format.MARKDOWN) != Format.HTML:
+        return form
+
+    class HTMLBodyForm(form):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            field = self.fields.get("body")
+            if field is not None:
+                field.help_text = HTML_BODY_HELP
+                if isinstance(field.widget, MarkdownEditor):
+                    field.widget.body_format = Format.HTML
+
+    HTMLBodyForm.__name__ = form.__name__
+    return HTMLBodyForm
 
 
 def image_upload_url():
@@ -81,6 +109,7 @@ class MarkdownEditor(forms.Textarea):
         self.preview_url = preview_url
         self.frame_url = frame_url
         self.upload_url = upload_url
+        self.body_format = Format.MARKDOWN  # blog.editor.for_body_format sets HTML for an HTML body
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
@@ -88,6 +117,7 @@ class MarkdownEditor(forms.Textarea):
             "preview_url": self.preview_url,
             "frame_url": self.frame_url,
             "upload_url": self.upload_url,
+            "format": self.body_format,
         }
         return context
 
@@ -124,6 +154,9 @@ class EditorAdminMixin:
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return for_body_format(super().get_form(request, obj, change=change, **kwargs), obj)
+
     def get_urls(self):
         urls = [
             path("preview/", self.admin_site.admin_view(self.preview_view), name="blog_post_preview"),
@@ -154,7 +187,10 @@ class EditorAdminMixin:
         if not self._may_write(request):
             raise PermissionDenied
         try:
-            html = render_markdown(request.POST.get("body", ""), profile="post")
+            body_format = request.POST.get("format") or Format.MARKDOWN
+            if body_format not in (Format.MARKDOWN, Format.HTML):
+                return JsonResponse({"error": f"Unknown format {body_format[:20]!r}."}, status=400)
+            html = render(request.POST.get("body", ""), body_format, profile="post")
         except (MarkupTooLong, MarkupRejected) as error:
             return JsonResponse({"error": str(error)}, status=400)
         return JsonResponse({"html": html}, headers={"Cache-Control": "no-store"})
@@ -179,9 +215,12 @@ class EditorAdminMixin:
 
 class PageEditorMixin:
     """Standalone pages are written in the same editor: its title and body widgets, with the
-    posts' preview endpoints (both render with render_markdown's "post" profile) and uploads."""
+    posts' preview endpoints (both render with blog.markup.render's "post" profile) and uploads."""
 
     inlines_after_fieldsets = 1
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return for_body_format(super().get_form(request, obj, change=change, **kwargs), obj)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "title":

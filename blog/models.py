@@ -1,6 +1,7 @@
 import math
 import re
 
+from anyascii import anyascii
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -10,14 +11,15 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 
-from .markup import MarkupRejected, MarkupTooLong, render_markdown
+from .markup import Format, MarkupRejected, MarkupTooLong, render, render_markdown
 
 WORDS_PER_MINUTE = 220
 
 
 def unique_slug(instance, value, *, max_length=200):
     """A slug for `value` that no other row of the instance's model uses ("title", "title-2", ...)."""
-    base = slugify(value)[: max_length - 8].strip("-") or type(instance).__name__.lower()
+    # Transliterated first: "Привет, мир" -> "privet-mir" (slugify alone would keep nothing of it).
+    base = slugify(anyascii(value or ""))[: max_length - 8].strip("-") or type(instance).__name__.lower()
     others = type(instance)._default_manager.exclude(pk=instance.pk)
     taken = set(others.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, n = base, 2
@@ -26,10 +28,10 @@ def unique_slug(instance, value, *, max_length=200):
     return slug
 
 
-def check_markdown(field, text):
-    """A form error on `field` when `text` cannot be rendered (too long, or refused), with its message."""
+def check_markdown(field, text, format=Format.MARKDOWN):
+    """A form error on `field` when `text` (Markdown, or HTML) cannot be rendered (too long, or refused)."""
     try:
-        render_markdown(text, profile="post")
+        render(text, format, profile="post")
     except (MarkupTooLong, MarkupRejected) as error:
         raise ValidationError({field: str(error)}) from None
 
@@ -130,6 +132,14 @@ class Post(models.Model):
         "without it the first words of the post are used.",
     )
     body = models.TextField(help_text="Markdown. Headings start at ## (the title is the page's heading).")
+    body_format = models.CharField(
+        "format",
+        max_length=10,
+        choices=Format.CHOICES,
+        default=Format.MARKDOWN,
+        editable=False,
+        help_text="What the body is written in: Markdown, or HTML for imported posts (kept as HTML when edited).",
+    )
     body_html = models.TextField(blank=True, editable=False, help_text="Rendered from the body on save.")
     excerpt = models.TextField(blank=True, editable=False, help_text="The summary, or the body's first words.")
     word_count = models.PositiveIntegerField(default=0, editable=False)
@@ -190,14 +200,14 @@ class Post(models.Model):
         return reverse("blog:post_detail", kwargs={"year": date.year, "month": f"{date.month:02d}", "slug": self.slug})
 
     def clean(self):
-        check_markdown("body", self.body)
+        check_markdown("body", self.body, self.body_format)
 
     def render(self):
         """Fill the derived fields from body and summary (the only writer of body_html)."""
         # Our uploads in the body get srcset, sizes, width and height: one query, here, at save.
         from images.rendering import attributes_for
 
-        self.body_html = render_markdown(self.body, profile="post", images=attributes_for)
+        self.body_html = render(self.body, self.body_format, profile="post", images=attributes_for)
         text = strip_tags(self.body_html)
         self.word_count = len(text.split())
         self.excerpt = self.summary.strip() or Truncator(text).words(45, truncate="…")
@@ -269,6 +279,7 @@ class LegacyLink(models.Model):
     class Kind(models.TextChoices):
         POST = "post", "Post"
         COMMENT = "comment", "Comment"
+        PAGE = "page", "Page"
 
     source = models.CharField(max_length=12, choices=Source.choices)
     site = models.CharField(
@@ -281,8 +292,11 @@ class LegacyLink(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     source_id = models.CharField(max_length=255, help_text="The entry's id in the export.")
     post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.CASCADE, related_name="legacy_links")
+    page = models.ForeignKey(
+        "Page", null=True, blank=True, on_delete=models.CASCADE, related_name="legacy_links", help_text="Kind page."
+    )
     comment_id = models.PositiveIntegerField(null=True, blank=True, help_text="The imported XtdComment's id.")
-    old_path = models.CharField(max_length=500, blank=True, help_text="The post's path on the old blog.")
+    old_path = models.CharField(max_length=500, blank=True, help_text="The post's (or page's) path on the old blog.")
     checksum = models.CharField(max_length=64, blank=True, help_text="Of the imported data: unchanged reruns skip.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -410,6 +424,14 @@ class Page(models.Model):
         help_text="The page's address: /slug/. Filled from the title.",
     )
     body = models.TextField(help_text="Markdown. Headings start at ## (the title is the page's heading).")
+    body_format = models.CharField(
+        "format",
+        max_length=10,
+        choices=Format.CHOICES,
+        default=Format.MARKDOWN,
+        editable=False,
+        help_text="What the body is written in: Markdown, or HTML for imported pages (kept as HTML when edited).",
+    )
     body_html = models.TextField(blank=True, editable=False, help_text="Rendered from the body on save.")
     excerpt = models.TextField(blank=True, editable=False, help_text="The body's first words: the description.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -439,11 +461,11 @@ class Page(models.Model):
         return reverse("blog:page_detail", args=[self.slug])
 
     def clean(self):
-        check_markdown("body", self.body)
+        check_markdown("body", self.body, self.body_format)
 
     def render(self):
         """Fill body_html and excerpt from the body (the only writer of body_html)."""
-        self.body_html = render_markdown(self.body, profile="post")
+        self.body_html = render(self.body, self.body_format, profile="post")
         self.excerpt = Truncator(strip_tags(self.body_html)).words(30, truncate="…")
 
     @property

@@ -311,7 +311,10 @@ def root_icon(request, name):
 
 
 def page_not_found(request, exception):
-    return render(request, "404.html", status=404)
+    # An address of the old blog (an imported post's or page's) answers with its redirect instead.
+    from .legacy import old_address
+
+    return old_address(request) or render(request, "404.html", status=404)
 
 
 def server_error(request):

@@ -2,8 +2,9 @@
 
 - `create()`: a comment posted by a reader (comments.posting) or confirmed by email: the
   thread lock, xtd's thread data, the moderation row with its rendered HTML, the mail tasks.
-- `seed()` and `seed_many()`: demo and imported comments (the `content` app), one at a time
-  or a whole post's thread in a few queries; no mail (they were answered long ago).
+- `seed()`, `seed_many()` and `seed_threads()`: demo and imported comments (the `content`
+  app), one at a time, a whole post's thread, or many posts' threads in a few queries; no
+  mail (they were answered long ago).
 - `approve()`, `mark_spam()`, `remove()`, `restore()`, `report()`: changes of state; each
   takes one comment or many and runs a fixed number of queries however many it is given.
 - `adopt()`: the moderation row of a comment made outside this module (django-comments-xtd
@@ -25,13 +26,13 @@ from django.db.models import CharField, F, Max, Min, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
-from django.utils.html import escape, linebreaks
+from django.utils.html import linebreaks
 from django_comments.models import Comment
 from django_comments_xtd.models import XtdComment, publish_or_unpublish_on_pre_save
 from django_comments_xtd.moderation import XtdCommentModerator, moderator
 
 from blog.cache import invalidate_pages
-from blog.markup import MarkupRejected, MarkupTooLong, render_markdown
+from blog.markup import MarkupRejected, MarkupTooLong, render_html, render_markdown
 from blog.models import Post
 
 from . import rules, spam
@@ -67,8 +68,9 @@ def render_comment(text):
     try:
         return render_markdown(text, profile="comment")
     except (MarkupTooLong, MarkupRejected):
-        # The form already refused these; an imported comment may still carry one.
-        return linebreaks(escape(text))
+        # The form already refused these; an imported comment (HTML, from WordPress or Blogger)
+        # may still be one: its HTML is kept, with the readers' allowlist, in paragraphs.
+        return render_html(linebreaks(text, autoescape=False), profile="comment", check_length=False)
 
 
 def max_thread_level():
@@ -224,15 +226,19 @@ def create(post, decision, *, parent_id=None, parent=None, followup=False, by=No
     return comment
 
 
-def seed(post, *, parent_id=None, state=State.PUBLISHED, reason=Reason.SEEDED, **fields):
-    """One demo or imported comment on `post` (a reply when parent_id is given). No mail."""
+def seed(post, *, parent_id=None, state=State.PUBLISHED, reason=Reason.SEEDED, render=render_comment, **fields):
+    """One demo or imported comment on `post` (a reply when parent_id is given). No mail.
+
+    `render`: text -> sanitized HTML; the Markdown of a reader's comment by default, an
+    importer's own for the HTML of an exported comment (blog.markup.render_html).
+    """
     with transaction.atomic():
         comment = _save_new(post, parent_id=parent_id, state=state, fields=_fields(**fields))
         comment.moderation = Moderation.objects.create(
             comment=comment,
             state=state,
             reason=reason,
-            body_html=render_comment(comment.comment),
+            body_html=render(comment.comment),
             announced=state == State.PUBLISHED,  # never announced: nobody is told of old comments
         )
         ModerationEvent.objects.create(comment=comment, state=state, reason=reason)
@@ -258,7 +264,7 @@ def seeding():
             pre_save.connect(publish_or_unpublish_on_pre_save, sender=XtdComment)
 
 
-def seed_many(post, rows, *, reason=Reason.SEEDED):
+def seed_many(post, rows, *, reason=Reason.SEEDED, render=render_comment):
     """Many demo or imported comments on `post` at once: {key: pk}.
 
     Each row is (key, parent_key, state, fields), fields as for seed(). For new threads
@@ -266,47 +272,64 @@ def seed_many(post, rows, *, reason=Reason.SEEDED):
     django_comments' Comment through a second table, which bulk_create cannot fill in one
     go: the base rows are bulk-created, then xtd's rows (comments.models.XtdThreadRow), then
     the moderation rows: three inserts for the whole thread. A test compares the result with
-    seed()'s one-by-one path.
+    seed()'s one-by-one path. `render` as for seed().
     """
-    if not rows:
-        return {}
-    layout = _thread_layout([(key, parent_key) for key, parent_key, *_ in rows])
+    return seed_threads([(post, rows)], reason=reason, render=render)[0]
+
+
+def seed_threads(threads, *, reason=Reason.SEEDED, render=render_comment):
+    """seed_many() for several posts in the same few queries: [(post, rows)] -> [{key: pk}], in order.
+
+    Keys need only be unique within one post's rows.
+    """
+    threads = [(post, rows) for post, rows in threads]
+    everything = [(index, post, row) for index, (post, rows) in enumerate(threads) for row in rows]
+    if not everything:
+        return [{} for _thread in threads]
+    content_type = _post_content_type()
     base = Comment.objects.bulk_create(
         Comment(
-            content_type=_post_content_type(),
+            content_type=content_type,
             object_pk=str(post.pk),
             site_id=settings.SITE_ID,
-            **_fields(**fields),
-            **FLAGS[state],
+            **_fields(**row[3]),
+            **FLAGS[row[2]],
         )
-        for _key, _parent, state, fields in rows
+        for _index, post, row in everything
     )
-    pks = {row[0]: comment.pk for row, comment in zip(rows, base, strict=True)}
-    XtdThreadRow.objects.bulk_create(
-        XtdThreadRow(
-            comment_ptr_id=pks[key],
-            thread_id=pks[root],
-            parent_id=pks[parent] if parent is not None else pks[key],
-            level=level,
-            order=order,
-            nested_count=nested,
-        )
-        for key, (root, parent, level, order, nested) in layout.items()
-    )
+    pks = [{} for _thread in threads]
+    for (index, _post, row), comment in zip(everything, base, strict=True):
+        pks[index][row[0]] = comment.pk
+    thread_rows = []
+    for index, (_post, rows) in enumerate(threads):
+        layout = _thread_layout([(key, parent_key) for key, parent_key, *_ in rows])
+        ids = pks[index]
+        thread_rows += [
+            XtdThreadRow(
+                comment_ptr_id=ids[key],
+                thread_id=ids[root],
+                parent_id=ids[parent] if parent is not None else ids[key],
+                level=level,
+                order=order,
+                nested_count=nested,
+            )
+            for key, (root, parent, level, order, nested) in layout.items()
+        ]
+    XtdThreadRow.objects.bulk_create(thread_rows)
     Moderation.objects.bulk_create(
         Moderation(
-            comment_id=pks[key],
-            state=state,
+            comment_id=pks[index][row[0]],
+            state=row[2],
             reason=reason,
-            body_html=render_comment(fields.get("text", "")),
-            announced=state == State.PUBLISHED,
+            body_html=render(row[3].get("text", "")),
+            announced=row[2] == State.PUBLISHED,
         )
-        for key, _parent, state, fields in rows
+        for index, _post, row in everything
     )
     ModerationEvent.objects.bulk_create(
-        ModerationEvent(comment_id=pks[key], state=state, reason=reason) for key, _parent, state, _fields in rows
+        ModerationEvent(comment_id=pks[index][row[0]], state=row[2], reason=reason) for index, _post, row in everything
     )
-    pages_changed("comments seeded", [post.pk])
+    pages_changed("comments seeded", [post.pk for post, _rows in threads])
     return pks
 
 
@@ -343,13 +366,13 @@ def _thread_layout(pairs):
     return layout
 
 
-def update_seeded(comment_id, **fields):
+def update_seeded(comment_id, *, render=render_comment, **fields):
     """Bring an imported comment's author, date and text up to date; its state stays as it is."""
     values = _fields(**fields)
     user = values.pop("user")
     values["user_id"] = user.pk if user is not None else None
     XtdComment.norel_objects.filter(pk=comment_id).update(**values)
-    Moderation.objects.filter(comment_id=comment_id).update(body_html=render_comment(values["comment"]))
+    Moderation.objects.filter(comment_id=comment_id).update(body_html=render(values["comment"]))
     pages_changed("comment updated")
 
 

@@ -1,6 +1,7 @@
 """The author's admin, exercised through the real admin views with the test client."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -458,8 +459,8 @@ def test_changelist_runs_a_bounded_number_of_queries(staff_client, staff, theme,
     assert response.status_code == 200
     assert len(response.context["cl"].result_list) == count
     assert len({tag for post in response.context["cl"].result_list for tag in post.tags.all()}) == 3
-    # The list never loads the (possibly very long) bodies.
-    assert not any('"blog_post"."body' in query["sql"] for query in queries.captured_queries)
+    # The list never loads the (possibly very long) bodies (their format, a short word, it may).
+    assert not any(re.search(r'"blog_post"\."body(_html)?"', query["sql"]) for query in queries.captured_queries)
 
 
 # --- Bulk actions ---------------------------------------------------------------------------------

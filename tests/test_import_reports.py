@@ -1,16 +1,13 @@
 """What an import reports: protected posts, items and comments not imported, sums that add up."""
 
-
 import pytest
 
-from blog.models import Post
+from blog.models import Page, Post
 
 from .factories import UserFactory
 from .importing import FIXTURES, run
 
 pytestmark = pytest.mark.django_db
-
-
 
 
 @pytest.fixture
@@ -53,12 +50,11 @@ def test_every_item_and_comment_of_the_file_is_counted_once(dana, settings):
     counts = summary_counts(output)
     # Counted by hand in the fixture: 7 post items, 1 page, 10 comments.
     assert counts["posts"] == {"created": 3, "updated": 0, "unchanged": 0, "skipped": 4}
-    assert counts["pages"] == {"created": 0, "updated": 0, "unchanged": 0, "skipped": 1}
+    assert counts["pages"] == {"created": 1, "updated": 0, "unchanged": 0, "skipped": 0}
     assert counts["comments"] == {"created": 3, "updated": 0, "unchanged": 0, "skipped": 7}
     for reason in (
-        "skipped 1 page: standalone pages are not imported yet",
-        "    page entry 3 (id 12), with 2 comments: standalone pages are not imported yet",
-        "skipped 2 comments: on a page, which is not imported",
+        "skipped 2 comments: on a page: pages on this blog take no comments",
+        "    comment 120 on entry 3 (id 12): on a page: pages on this blog take no comments",
         "skipped 1 comment: on a post with status 'private', which is not imported",
         "skipped 2 comments: its post was not imported (body refused)",
         "skipped 1 comment: in WordPress's trash",
@@ -71,7 +67,7 @@ def test_every_item_and_comment_of_the_file_is_counted_once(dana, settings):
     assert "    post entry 7 (id 16): body refused" in output
     again = summary_counts(run(export))
     assert again["posts"] == {"created": 0, "updated": 0, "unchanged": 3, "skipped": 4}
-    assert again["pages"]["skipped"] == 1
+    assert again["pages"] == {"created": 0, "updated": 0, "unchanged": 1, "skipped": 0}
     assert again["comments"] == {"created": 0, "updated": 0, "unchanged": 3, "skipped": 7}
 
 
@@ -94,7 +90,21 @@ def test_blogger_pages_and_their_comments_are_counted(dana, tmp_path):
     export.write_text((FIXTURES / "blogger-export.xml").read_text().replace("<entry>", page, 1))
     output = run(export, "import_blogger")
     counts = summary_counts(output)
-    assert counts["pages"] == {"created": 0, "updated": 0, "unchanged": 0, "skipped": 1}
+    assert counts["pages"] == {"created": 1, "updated": 0, "unchanged": 0, "skipped": 0}
     assert counts["comments"] == {"created": 6, "updated": 0, "unchanged": 0, "skipped": 3}  # 2 deleted on Blogger
-    assert "page entry 1 (id tag:blogger.com,1999:blog-777.page-9), with 1 comment: standalone pages" in output
-    assert "skipped 1 comment: on a page, which is not imported" in output
+    assert "skipped 1 comment: on a page: pages on this blog take no comments" in output
+    about = Page.objects.get()
+    assert (about.title, about.body_format, about.body_html.strip()) == ("About", "html", "About me.")
+
+
+def test_the_progress_bar_shows_the_rate_and_the_time_left():
+    import io
+
+    from content.importers.common import Progress
+
+    now = [100.0]
+    progress = Progress(io.StringIO(), 14_600, enabled=True, clock=lambda: now[0])
+    now[0] += 10
+    assert progress.line(1_200) == "[##............................] 1,200/14,600 posts, 120 posts/s, 1 min 52 s left"
+    now[0] += 100
+    assert progress.line(14_000).endswith("14,000/14,600 posts, 127 posts/s, 5 s left")

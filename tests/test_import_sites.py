@@ -1,6 +1,5 @@
 """Imports keyed by the old site: two blogs whose ids are the same numbers never overwrite each other."""
 
-
 import pytest
 from django_comments_xtd.models import XtdComment
 
@@ -14,7 +13,6 @@ pytestmark = pytest.mark.django_db
 FIRST = FIXTURES / "wordpress-export.xml"  # https://old.example.com
 SECOND = FIXTURES / "wordpress-second-site.xml"  # https://sam.example.org, the same ids 101, 102, 1001
 COLLIDE = FIXTURES / "wordpress-comment-ids-collide.xml"
-
 
 
 @pytest.fixture

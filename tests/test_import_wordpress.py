@@ -55,8 +55,7 @@ def test_posts_statuses_and_tags(imported):
     scheduled = post("104")
     assert scheduled.is_scheduled and not scheduled.is_public
     assert "   posts: 4 created, 0 updated, 0 unchanged, 1 skipped" in imported
-    assert "   pages: 0 created, 0 updated, 0 unchanged, 1 skipped" in imported
-    assert "skipped 1 page: standalone pages are not imported yet" in imported
+    assert "   pages: 1 created, 0 updated, 0 unchanged, 0 skipped" in imported
     assert "skipped 1 post: post type 'attachment' is not imported" in imported
     assert "    tags: 3 created, 0 existing" in imported
 

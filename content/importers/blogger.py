@@ -17,7 +17,9 @@ the old address is <blogger:filename> (/2019/05/slug.html). A comment names its 
 <blogger:parent> and the comment it answers in <blogger:inReplyTo> (empty at top level);
 comment statuses LIVE -> published, SPAM_COMMENT -> spam, PENDING -> held, others skipped.
 
-The post's HTML is kept as its body inside a <div> block (see common.py for why).
+The post's HTML is its body, of format HTML (blog.markup sanitizes it; no Markdown step); its
+<updated> is the post's updated_at. Pages (a "#page" kind, Takeout's PAGE) become standalone
+pages (blog.models.Page); their comments are reported as skipped (pages take no comments here).
 
 The site (common.py, "Keyed by site") is the blog id of the feed's <id>
 ("tag:blogger.com,1999:blog-<id>"); entry ids contain it too.
@@ -25,9 +27,20 @@ The site (common.py, "Keyed by site") is the blog id of the feed's <id>
 
 import re
 
+from blog.markup import Format, render_html
 from blog.models import Post
 
-from .common import CommentData, ImportFailed, Parsed, PostData, load_document, local_name, parse_iso, path_of
+from .common import (
+    PAGE_COMMENTS,
+    CommentData,
+    ImportFailed,
+    Parsed,
+    PostData,
+    local_name,
+    parse_iso,
+    path_of,
+    stream_document,
+)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 APP = "{http://purl.org/atom/app#}"
@@ -43,7 +56,11 @@ _BLOG_ID = re.compile(r"blog-(\d+)")
 
 
 def site_of(root):
-    match = _BLOG_ID.search(_text(root, "id"))
+    return _site_of(_text(root, "id"))
+
+
+def _site_of(feed_id):
+    match = _BLOG_ID.search(feed_id or "")
     return match.group(1) if match else ""
 
 
@@ -76,16 +93,26 @@ def _identities(email, uri):
 
 
 def parse(path, *, recover=False):
-    root, _namespaces, dropped = load_document(path, recover=recover)
+    """The export read as a stream (common.stream_document): one entry in memory at a time."""
+    stream = stream_document(path, depth=1, recover=recover)
+    root, namespaces, dropped = next(stream)
     if root.tag != ATOM + "feed":
         raise ImportFailed(
             f"{path}: not a Blogger export: the root element is <{local_name(root.tag)}>, expected an Atom <feed>."
         )
-    entries = root.findall(ATOM + "entry")
-    takeout = any(entry.find(B + "type") is not None for entry in entries)
-    classify = _takeout_kind if takeout else _classic_kind
+    # Takeout's layout declares its namespace on the feed (and every entry has a <blogger:type>).
+    declared_takeout = B[1:-1] in namespaces.values()
+    feed_id = ""
     posts, comments, skipped, seen, pages, posts_not_imported = {}, [], [], {}, {}, {}
-    for number, entry in enumerate(entries, 1):
+    number = 0
+    for entry in stream:
+        if entry.tag == ATOM + "id":
+            feed_id = feed_id or (entry.text or "").strip()
+        if entry.tag != ATOM + "entry":
+            continue
+        number += 1
+        takeout = declared_takeout or entry.find(B + "type") is not None
+        classify = _takeout_kind if takeout else _classic_kind
         entry_id = _text(entry, "id")
         label = f"entry {number} (id {entry_id or '?'})"
         if not entry_id:
@@ -104,18 +131,23 @@ def parse(path, *, recover=False):
                 continue
             posts[entry_id] = _post(entry, entry_id, label, draft=status == "draft", takeout=takeout)
         elif kind == "comment":
-            comments.append((entry, entry_id, label, status))
+            comments.append(((_takeout_comment if takeout else _comment)(entry, entry_id, label, status), label))
         elif kind == "page":
-            pages[entry_id] = label
+            if status in ("live", "draft"):
+                pages[entry_id] = _post(entry, entry_id, label, draft=status == "draft", takeout=takeout, kind="pages")
+            else:
+                reason = _STATUS_REASONS.get(status, f"status {status or 'missing'!r} is not imported")
+                skipped.append(("pages", label, reason))
+                posts_not_imported[entry_id] = reason
         # settings and template entries (and Takeout's other types): nothing to import, nothing to report
 
     by_number, page_comments = {}, {}
     parsed_comments = []
-    for entry, entry_id, label, status in comments:
-        comment, post_ref = (_takeout_comment if takeout else _comment)(entry, entry_id, label, status)
+    for (comment, post_ref), label in comments:
+        entry_id = comment.source_id
         if post_ref in pages:
             page_comments[post_ref] = page_comments.get(post_ref, 0) + 1
-            skipped.append(("comments", label, "on a page, which is not imported"))
+            skipped.append(("comments", label, PAGE_COMMENTS))
             continue
         if post_ref in posts_not_imported:
             skipped.append(("comments", label, f"on a post that is not imported ({posts_not_imported[post_ref]})"))
@@ -127,18 +159,30 @@ def parse(path, *, recover=False):
         if match:
             by_number[match.group(1)] = entry_id
         parsed_comments.append((comment, post_ref))
-    for page_id, label in pages.items():
+    for page_id, page in pages.items():
         n = page_comments.get(page_id, 0)
-        label += f", with {n} comment{'s' if n != 1 else ''}" if n else ""
-        skipped.append(("pages", label, "standalone pages are not imported yet"))
+        page.label += f", with {n} comment{'s' if n != 1 else ''}" if n else ""
     for comment, post_ref in parsed_comments:
         if comment.parent_source_id:  # Blogger's number of the parent (the end of its entry id)
             match = _NUMERIC_ID.search(comment.parent_source_id)
-            comment.parent_source_id = by_number.get(match.group(1)) if match else None
+            # A parent not in the file keeps its reference: the writer puts the reply at the top and says so.
+            found = by_number.get(match.group(1)) if match else None
+            comment.parent_source_id = found or comment.parent_source_id
         posts[post_ref].comments.append(comment)
     return Parsed(
-        posts=list(posts.values()), skipped=skipped, site=site_of(root), ids_name_the_site=True, dropped=dropped
+        posts=list(posts.values()),
+        pages=list(pages.values()),
+        skipped=skipped,
+        site=_site_of(feed_id),
+        ids_name_the_site=True,
+        dropped=dropped,
+        render_comment=comment_html,
     )
+
+
+def comment_html(text):
+    """A Blogger comment's HTML (its line breaks are <br />), with the readers' allowlist, whatever its length."""
+    return render_html(text or "", "comment", check_length=False)
 
 
 _STATUS_REASONS = {"trashed": "in Blogger's trash"}
@@ -161,7 +205,7 @@ def _takeout_kind(entry, label):
     return kind, {"soft_trashed": "trashed"}.get(status, status)
 
 
-def _post(entry, entry_id, label, *, draft, takeout=False):
+def _post(entry, entry_id, label, *, draft, takeout=False, kind="posts"):
     published = _text(entry, "published") or (takeout and (entry.findtext(B + "created") or "").strip())
     if not published:
         raise ImportFailed(f"{label}: missing <published>.")
@@ -181,11 +225,17 @@ def _post(entry, entry_id, label, *, draft, takeout=False):
         if c.get("scheme") == LABEL_SCHEME or (takeout and c.get("scheme", "").startswith(TAKEOUT_LABEL_SCHEME))
     ]
     title = _text(entry, "title") or "Untitled"
+    if kind == "pages" and not slug and old_path:  # a page's address: /p/about.html
+        slug = old_path.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html")
+    updated = _text(entry, "updated")
     return PostData(
         source_id=entry_id,
         label=label,
         title=title,
-        body=f"<div>\n{content}\n</div>\n" if content else "",
+        body=content + "\n" if content else "",
+        body_format=Format.HTML,
+        updated_at=parse_iso(updated, label, "updated") if updated else None,
+        kind=kind,
         status=Post.Status.DRAFT if draft else Post.Status.PUBLISHED,
         published_at=None if draft else parse_iso(published, label, "published"),
         tags=[t for t in tags if t.strip()],

@@ -1,15 +1,18 @@
 """WordPress's export (WXR: RSS 2.0 with the wp: namespace) -> common.Parsed.
 
-Items with wp:post_type "post" are imported (pages, attachments and menu items are
-reported as skipped); wp:status publish -> published, future -> published at its future
-time (scheduled), draft -> draft, anything else (private, pending, trash) is skipped. A
-password-protected post (a non-empty wp:post_password) is imported as a draft, whatever its
-status, and the summary names it: this blog has no protected posts, and its password is not
-kept (the body would otherwise be open to every reader).
+Items with wp:post_type "post" are imported as posts, "page" as standalone pages
+(blog.models.Page; their comments are reported as skipped: pages here take no comments);
+attachments and menu items are reported as skipped (an attachment's address serves [gallery]).
+wp:status publish -> published, future -> published at its future time (scheduled), draft ->
+draft, anything else (private, pending, trash) is skipped. A password-protected post (a
+non-empty wp:post_password) is imported as a draft, whatever its status, and the summary
+names it: this blog has no protected posts, and its password is not kept (the body would
+otherwise be open to every reader).
 Categories with domain "post_tag" or "category" become tags. Comments (wp:comment) keep
 their thread through wp:comment_parent; wp:comment_approved "1" -> published, "0" -> held,
 "spam" -> spam, "trash" -> skipped. Pingbacks and trackbacks are skipped. Dates are the
-*_gmt ones. The content (HTML with blank-line paragraphs) is kept as the body (see common.py).
+*_gmt ones; wp:post_modified_gmt is the post's updated_at. The content becomes an HTML body
+as WordPress shows it (wordpress_html: paragraphs, shortcodes, embeds), never read as Markdown.
 
 A file is a WordPress export, as for WordPress's own importer, by its wp: namespace (the one
 bound to the prefix "wp", else any http(s)://wordpress.org/export/1.N/: WordPress.com writes
@@ -22,13 +25,18 @@ wp:base_blog_url (else its <link>, else wp:base_site_url), without scheme, "www.
 final "/", so an export taken after a move to https still matches (common.py, "Keyed by site").
 """
 
+import copy
 import datetime
+import itertools
 import re
+import xml.etree.ElementTree as ET  # noqa: S405 - building, not parsing
 from urllib.parse import unquote, urlsplit
 
+from blog.markup import Format
 from blog.models import Post
 
-from .common import CommentData, ImportFailed, Parsed, PostData, load_document, local_name, path_of
+from . import wordpress_html
+from .common import PAGE_COMMENTS, CommentData, ImportFailed, Parsed, PostData, local_name, path_of, stream_document
 
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 DC = "{http://purl.org/dc/elements/1.1/}"
@@ -70,19 +78,34 @@ def _date(value, label, element, *, required):
             raise ImportFailed(f"{label}: missing <{element}>.")
         return None
     try:
+        if len(value) == 19 and value[10] == " ":  # "2019-04-02 08:00:00": fromisoformat is 10x strptime
+            return datetime.datetime.fromisoformat(value).replace(tzinfo=datetime.UTC)
         return datetime.datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=datetime.UTC)
     except ValueError:
         raise ImportFailed(f"{label}: <{element}> is not a date: {value!r}.") from None
 
 
+def _items(stream, channel):
+    """The channel's <item>s from the stream; its other elements (small) are kept in `channel`."""
+    for element in stream:
+        if element.tag == "item":
+            yield element
+        else:
+            channel.append(copy.deepcopy(element))  # the stream clears what it gave
+
+
 def parse(path, *, recover=False):
-    root, namespaces, dropped = load_document(path, recover=recover)
-    channel = root.find("channel") if root.tag == "rss" else None
-    if channel is None:
+    """The export read as a stream (common.stream_document): one item in memory at a time."""
+    stream = stream_document(path, depth=2, recover=recover)
+    root, namespaces, dropped = next(stream)
+    if root.tag != "rss":
         raise ImportFailed(
             f"{path}: not a WordPress export: the root element is <{local_name(root.tag)}>, "
             "expected <rss> with a <channel>."
         )
+    channel = ET.Element("channel")
+    items = _items(stream, channel)
+    first_item = next(items, None)  # the channel's head (wxr_version, authors) is read by then
     wp = _wp_namespace(channel, namespaces)
     if wp is None:
         raise ImportFailed(f"{path}: not a WordPress export: no <wp:wxr_version> in the channel.")
@@ -97,8 +120,8 @@ def parse(path, *, recover=False):
         user_id = text(author, wp + "author_id")
         authors[login] = frozenset(x for x in (email and "email:" + email, user_id and "wpuser:" + user_id) if x)
 
-    posts, skipped, seen, comment_ids = [], [], {}, {}
-    for number, item in enumerate(channel.findall("item"), 1):
+    posts, pages, skipped, seen, comment_ids, attachments = [], [], [], {}, {}, {}
+    for number, item in enumerate(itertools.chain([first_item] if first_item is not None else [], items), 1):
         post_id = text(item, wp + "post_id")
         label = f"entry {number} (id {post_id or '?'})"
         post_type = text(item, wp + "post_type") or "post"
@@ -111,20 +134,25 @@ def parse(path, *, recover=False):
                 reason = f"its id appears twice in the file (first as {first})"
                 skipped += _not_imported(item, wp, kind, label, reason, f"on a second item with the id {post_id}")
                 continue
-        if post_type == "page":
-            skipped += _not_imported(item, wp, "pages", label, "standalone pages are not imported yet", "on a page")
-            continue
-        if post_type != "post":
+        if post_type == "attachment":
+            attachments[post_id] = {
+                "url": text(item, wp + "attachment_url") or text(item, "guid"),
+                "title": text(item, "title"),
+                "parent": text(item, wp + "post_parent"),
+            }
+        if post_type not in ("post", "page"):
             reason = f"post type {post_type!r} is not imported"
             skipped += _not_imported(item, wp, "posts", label, reason, f"on a {post_type!r} item")
             continue
+        kind = post_type + "s"
         status = text(item, wp + "status")
         if status not in ("publish", "future", "draft"):
             reason = f"status {status or 'missing'!r} is not imported"
-            skipped += _not_imported(item, wp, "posts", label, reason, f"on a post with status {status or 'missing'!r}")
+            where = f"on a {post_type} with status {status or 'missing'!r}"
+            skipped += _not_imported(item, wp, kind, label, reason, where)
             continue
         published_at = _date(text(item, wp + "post_date_gmt"), label, "wp:post_date_gmt", required=False)
-        if published_at is None and status != "draft":
+        if published_at is None and status != "draft" and post_type == "post":  # a page has no date here
             published_at = _date(text(item, wp + "post_date"), label, "wp:post_date_gmt", required=True)
         content = item.find(CONTENT + "encoded")
         if content is None:
@@ -136,21 +164,36 @@ def parse(path, *, recover=False):
         ]
         tags = [t for t in tags if t.lower() != "uncategorized"]
         protected = bool(text(item, wp + "post_password"))
+        note = "password-protected on WordPress: imported as a draft" if protected else ""
         if protected:
             status = "draft"
+        if post_type == "page" and status == "future":  # a page has no publication date here
+            status, note = "draft", "scheduled on WordPress: imported as a draft (pages have no publication date)"
         post = PostData(
             source_id=post_id,
             label=label,
             title=text(item, "title") or "Untitled",
-            body=(content.text or "").strip() + "\n",
+            body=(content.text or "").strip(),  # WordPress's display rules are applied below
             status=Post.Status.DRAFT if status == "draft" else Post.Status.PUBLISHED,
             published_at=None if status == "draft" else published_at,
-            tags=list(dict.fromkeys(tags)),
+            tags=list(dict.fromkeys(tags)) if post_type == "post" else [],
             slug=unquote(text(item, wp + "post_name")),
             old_path="" if status == "draft" else path_of(text(item, "link")),
             identities=authors.get(text(item, DC + "creator"), frozenset()),
-            note="password-protected on WordPress: imported as a draft" if protected else "",
+            note=note,
+            body_format=Format.HTML,
+            updated_at=_date(text(item, wp + "post_modified_gmt"), label, "wp:post_modified_gmt", required=False),
+            kind=kind,
         )
+        if post_type == "page":
+            comments = item.findall(wp + "comment")
+            for element in comments:
+                comment_id = (element.findtext(wp + "comment_id") or "").strip() or "?"
+                skipped.append(("comments", f"{comment_id} on {label}", PAGE_COMMENTS))
+            if comments:
+                post.label = f"{label}, with {len(comments)} comment{'s' if len(comments) != 1 else ''}"
+            pages.append(post)
+            continue
         for c_number, element in enumerate(item.findall(wp + "comment"), 1):
             comment = _comment(element, wp, f"{label}, comment {c_number}")
             first = comment_ids.setdefault(comment.source_id, label)
@@ -165,7 +208,16 @@ def parse(path, *, recover=False):
                 continue
             post.comments.append(comment)
         posts.append(post)
-    return Parsed(posts=posts, skipped=skipped, site=site_of(channel, wp), dropped=dropped)
+    for post in (*posts, *pages):  # after the whole file: a [gallery] may name attachments listed later
+        post.body = wordpress_html.to_html(post.body, attachments=attachments, post_id=post.source_id)
+    return Parsed(
+        posts=posts,
+        pages=pages,
+        skipped=skipped,
+        site=site_of(channel, wp),
+        dropped=dropped,
+        render_comment=wordpress_html.comment_html,
+    )
 
 
 def _not_imported(item, wp, kind, label, reason, where):

@@ -210,6 +210,8 @@
       var number = ++sent;
       var data = new FormData();
       data.append("body", textarea.value);
+      // "html" for an imported post's HTML body (blog.editor.for_body_format): previewed as HTML.
+      data.append("format", editor.getAttribute("data-format") || "markdown");
       if (titleInput) data.append("title", titleInput.value);
       editor.setAttribute("aria-busy", "true");
       fetch(url, {

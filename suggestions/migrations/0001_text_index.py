@@ -23,7 +23,8 @@ class Migration(migrations.Migration):
                 ('indexed_at', models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'indexed post',
+                'verbose_name': 'gap',
+                'verbose_name_plural': 'gaps in the Relevant Discussions',
             },
         ),
         migrations.CreateModel(
