@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from . import cache_keys
 from .models import Post, Tag, Theme, author_name
 
 FEED_LENGTH = 20
@@ -30,6 +31,7 @@ class LatestPostsFeed(Feed):
         return Post.objects.published().select_related("theme", "author__author_profile").prefetch_related("tags")
 
     def items(self, obj=None):
+        cache_keys.add(cache_keys.FEED)
         return self.base_items()[:FEED_LENGTH]
 
     def item_title(self, item):

@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
+from . import cache_keys
 from .models import PinnedPost, Post, Tag, Theme
 
 
@@ -127,6 +128,7 @@ def adjacent_posts(post):
 
 def tags_with_counts():
     """Tags that have public posts, each with `num_posts` (public posts only)."""
+    cache_keys.add(cache_keys.TAGS)
     return (
         Tag.objects.annotate(num_posts=Count("posts", filter=Q(posts__in=Post.objects.published())))
         .filter(num_posts__gt=0)
@@ -135,6 +137,7 @@ def tags_with_counts():
 
 
 def themes_with_counts():
+    cache_keys.add(cache_keys.THEMES)
     return Theme.objects.annotate(num_posts=Count("posts", filter=Q(posts__in=Post.objects.published()))).order_by(
         "name"
     )
@@ -162,6 +165,7 @@ def archive_months():
     month after), so the cost follows the number of months, not of posts. Months are in
     the site's time zone.
     """
+    cache_keys.add(cache_keys.ARCHIVE)
     if connection.vendor == "postgresql":
         months = _months_by_skip_scan()
     else:

@@ -10,7 +10,7 @@
   itself, the shell), from its xtd flags.
 
 xtd's flags always follow the state, by one table (`FLAGS`), whichever function wrote them.
-Every write ends in `pages_changed()`, the one place that tells the page cache. What decides
+Every write ends in `pages_changed()`, the one place that tells the page caches (blog.cache_keys.purge). What decides
 a new comment's state lives in comments.rules (reads only); `PostCommentModerator` below is
 xtd's hook, a thin adapter over those rules for xtd's own entry points.
 """
@@ -29,7 +29,6 @@ from django_comments.models import Comment
 from django_comments_xtd.models import XtdComment, publish_or_unpublish_on_pre_save
 from django_comments_xtd.moderation import XtdCommentModerator, moderator
 
-from blog.cache import invalidate_pages
 from blog.markup import MarkupRejected, MarkupTooLong, render_markdown
 from blog.models import Post
 
@@ -53,13 +52,23 @@ def state_from_flags(is_public, is_removed):
     return State.PUBLISHED if is_public else State.HELD
 
 
-def pages_changed(reason, post_ids=()):
-    """What every comment write calls: the cached pages that show (or count) comments go.
+def pages_changed(reason, post_ids=(), *, comment_ids=()):
+    """What every comment write calls: the cached pages that show (or count) these comments go.
 
-    `post_ids`: the posts whose pages changed (the page cache drops every page today; the
-    ids say what a keyed purge would need). A comment never moves a post's publication.
+    `post_ids`: the posts whose comments changed, or `comment_ids`: the comments (their posts
+    are looked up, one query). The keys are blog.cache_keys': each post's thread and counts,
+    and the feeds of comments. Neither given: every page (a change of unknown reach).
     """
-    invalidate_pages(reason, schedule=False)
+    from blog import cache_keys
+
+    ids = {int(pk) for pk in post_ids}
+    if comment_ids:
+        objects = XtdComment.norel_objects.filter(pk__in=list(comment_ids)).values_list("object_pk", flat=True)
+        ids.update(int(pk) for pk in objects if str(pk).isdecimal())
+    if not ids and not comment_ids:
+        cache_keys.purge_all(reason)
+        return
+    cache_keys.purge(*(cache_keys.comments(pk) for pk in sorted(ids)), cache_keys.COMMENTS_FEED)
 
 
 def render_comment(text):
@@ -346,7 +355,7 @@ def update_seeded(comment_id, **fields):
     values["user_id"] = user.pk if user is not None else None
     XtdComment.norel_objects.filter(pk=comment_id).update(**values)
     Moderation.objects.filter(comment_id=comment_id).update(body_html=render_comment(values["comment"]))
-    pages_changed("comment updated")
+    pages_changed("comment updated", comment_ids=[comment_id])
 
 
 def thread_positions(comment_ids):
@@ -459,7 +468,7 @@ def adopt(comment_ids=None):
     removed = [pk for pk, _text, _public, is_removed in rows if is_removed]
     XtdComment.norel_objects.filter(pk__in=removed).update(**FLAGS[State.REMOVED])  # one set of flags
     if rows:
-        pages_changed("comments adopted")
+        pages_changed("comments adopted", comment_ids=[row[0] for row in rows])
     return [row[0] for row in rows]
 
 
@@ -498,7 +507,7 @@ def _change(comments, state, *, by, reason=Reason.MODERATOR, only_from=None):
         )
         if by is not None and state in LEARNED_AS:  # a person decided: the spam filter learns
             _learn(changed, LEARNED_AS[state])
-    pages_changed("comment moderated")
+    pages_changed("comment moderated", comment_ids=changed)
     return changed
 
 

@@ -76,3 +76,14 @@ def _plain_http(django_test_environment):
 
     with override_settings(SECURE_SSL_REDIRECT=False):
         yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_run_at_once(django_test_environment):
+    """With DEBUG off (as the suite runs) tasks default to the database queue and its worker;
+    tests run them in-process, at once, as `make run` does (tests of the queue say otherwise)."""
+    from django.test import override_settings
+
+    immediate = {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "purges"]}
+    with override_settings(TASKS={"default": immediate}):
+        yield
