@@ -270,23 +270,25 @@ DAY = 24 * 3600
 
 def seconds_to_live():
     """How long a page rendered now may be kept: a day, or until the next scheduled post goes
-    live (every page then renders afresh, in every cache: no job needed). One query at most,
-    remembered in the cache until a post changes (blog.signals calls forget_schedule())."""
+    live (every page then renders afresh, in every cache: no job needed). No query as a rule:
+    the time is kept in the cache, written when a post changes (blog.signals)."""
     from django.utils import timezone
 
     now = timezone.now().timestamp()
     upcoming = cache.get(UPCOMING_KEY)
-    if upcoming is None or (upcoming and upcoming <= now):
-        from .models import Post
-
-        first = Post.objects.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
-        upcoming = first.timestamp() if first else 0
-        cache.set(UPCOMING_KEY, upcoming, 300)
+    if upcoming is None or (upcoming and upcoming <= now):  # unknown, or that post is live now
+        upcoming = refresh_schedule()
     if not upcoming:
         return float(DAY)
     return max(0.0, min(DAY, upcoming - now))
 
 
-def forget_schedule():
+def refresh_schedule():
+    """Read and keep when the next scheduled post goes live (0: none). One query."""
+    from .models import Post
+
+    first = Post.objects.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
+    upcoming = first.timestamp() if first else 0
     with contextlib.suppress(Exception):
-        cache.delete(UPCOMING_KEY)
+        cache.set(UPCOMING_KEY, upcoming, DAY)
+    return upcoming

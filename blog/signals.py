@@ -46,7 +46,7 @@ def _post_before(sender, instance, raw=False, **kwargs):
 
 @receiver(post_save, sender=Post)
 def post_saved(sender, instance, raw=False, **kwargs):
-    cache_keys.forget_schedule()  # a post scheduled, rescheduled or published: pages' lifetime
+    cache_keys.refresh_schedule()  # a post scheduled, rescheduled or published: pages' lifetime
     old = getattr(instance, "_cache_keys_old", None)
     before = _public_state(old) if old is not None else None
     after = _public_state(instance)
@@ -79,7 +79,7 @@ def _post_deleting(sender, instance, **kwargs):
 
 @receiver(post_delete, sender=Post)
 def post_deleted(sender, instance, **kwargs):
-    cache_keys.forget_schedule()
+    cache_keys.refresh_schedule()
     if instance.is_public:
         tags = getattr(instance, "_cache_keys_tags", None)
         cache_keys.purge(cache_keys.post(instance.pk), *cache_keys.lists_of(instance, tag_ids=tags or []))

@@ -494,9 +494,10 @@ def _change(comments, state, *, by, reason=Reason.MODERATOR, only_from=None):
     if only_from:
         rows = rows.filter(state__in=only_from)
     with transaction.atomic():
-        changed = list(rows.select_for_update().values_list("comment_id", flat=True))
-        if not changed:
+        locked = list(rows.select_for_update().values_list("comment_id", "comment__object_pk"))
+        if not locked:
             return []
+        changed = [pk for pk, _ in locked]
         now = timezone.now()
         Moderation.objects.filter(comment_id__in=changed).update(
             state=state, reason=reason, decided_by=by, decided_at=now
@@ -507,7 +508,7 @@ def _change(comments, state, *, by, reason=Reason.MODERATOR, only_from=None):
         )
         if by is not None and state in LEARNED_AS:  # a person decided: the spam filter learns
             _learn(changed, LEARNED_AS[state])
-    pages_changed("comment moderated", comment_ids=changed)
+    pages_changed("comment moderated", [int(pk) for _, pk in locked if str(pk).isdecimal()])
     return changed
 
 

@@ -25,8 +25,8 @@ PAGE_CACHE_LOCAL_BYTES): a hit then needs only the tokens, which blog.cache_keys
 PAGE_CACHE_GENERATION_RECHECK seconds (a 150 KB post page from Redis cost a third of a hit's
 time).
 
-Responses to signed-in users get `Cache-Control: private` (issue 18): a shared cache must
-never keep a page rendered for a person.
+Responses to requests with a session (signed-in users) get `Cache-Control: private` (issue
+18): a shared cache must never keep a page rendered for a person.
 """
 
 import gzip
@@ -155,9 +155,12 @@ def _send(request, stored, state):
 
 
 def _private_for_people(request, response):
-    """A response rendered for a signed-in user is for that user only (never a shared cache)."""
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
+    """A response to a request with a session (a signed-in user, a reader with a held comment)
+    is for that person only: never kept by a shared cache. Read from the cookie, not the
+    session: no query (the database may be what failed)."""
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or getattr(response, "cookies", {}).get(
+        settings.SESSION_COOKIE_NAME
+    ):
         control = response.get("Cache-Control", "")
         if "private" not in control and "no-store" not in control:
             patch_cache_control(response, private=True)
