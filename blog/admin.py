@@ -210,7 +210,7 @@ class PostAdmin(RevisionAdminMixin, EditorAdminMixin, admin.ModelAdmin):
             del request.saved_post
             link = "View it on the site" if post.is_public else "Preview it"
             message = format_html(
-                '“{}” is saved. {} <a href="{}">{}</a>',
+                "“{}” is saved. {} <a href=\"{}\">{}</a>",
                 post.title,
                 publication_state(post),
                 post.get_absolute_url(),

@@ -38,7 +38,7 @@ class TagsWidget(AutocompleteSelectMultiple):
         typed = [v for v in value if is_new(v)]
         groups = super().optgroups(name, [v for v in value if not is_new(v)], attr)
         for index, v in enumerate(typed, start=len(groups)):
-            option = self.create_option(name, v, f"{v[len(NEW_TAG) :]} (new)", True, index)
+            option = self.create_option(name, v, f"{v[len(NEW_TAG):]} (new)", True, index)
             groups.append((None, [option], index))
         return groups
 
