@@ -25,9 +25,10 @@ backend app {
     .probe = {
         .url = "/robots.txt";
         .interval = 2s;
-        .timeout = 1s;
-        .window = 3;
-        .threshold = 2;
+        .timeout = 3s;   # lenient: a busy or just-started worker is slow, not down
+        .window = 5;
+        .threshold = 2;  # sick after four failed probes of five (about 10 s)
+        .initial = 2;    # healthy from the start (gunicorn is up before Varnish takes requests)
     }
 }
 
