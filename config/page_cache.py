@@ -45,6 +45,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from blog import cache_keys
 
 CACHED_PREFIXES_EXCLUDED = ("/admin/", "/comments/", "/search/", "/static/")
+# Public feeds of comments (they register cache_keys.COMMENTS_FEED and the posts' comments keys).
+CACHED_FEEDS_UNDER_COMMENTS = "/comments/feed/"
 KEY_PARAMS = ("page", "cpage")  # short numbers only: see is_cacheable_request
 # A page number as our links write it ("1" ... "99999"; not "01", "١" or "²", which int()
 # and str.isdigit() accept): one stored copy per real page.
@@ -104,7 +106,7 @@ local_pages = LocalPages(getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 32 * 1024 *
 def is_cacheable_request(request):
     if request.method not in ("GET", "HEAD"):
         return False
-    if request.path.startswith(CACHED_PREFIXES_EXCLUDED):
+    if request.path.startswith(CACHED_PREFIXES_EXCLUDED) and not request.path.startswith(CACHED_FEEDS_UNDER_COMMENTS):
         return False
     if "p" in request.GET:  # /?p=ID: an old WordPress link (blog.legacy), rare and never stored
         return False

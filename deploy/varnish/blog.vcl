@@ -62,7 +62,7 @@ sub vcl_recv {
         unset req.http.Cookie;  # hashed names, cached by their own headers (a year, immutable)
         return (hash);
     }
-    if (req.url ~ "^/(admin|comments|search)(/|$)") {
+    if (req.url ~ "^/(admin|comments|search)(/|$)" && req.url !~ "^/comments/feed/") {
         return (pass);  # personal or never stored by the application either (config/page_cache.py)
     }
     # Signed in, a message waiting, or a held comment of one's own: personal pages.
