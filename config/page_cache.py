@@ -101,6 +101,9 @@ class LocalPages:
 
 
 local_pages = LocalPages(getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024))
+# The uncompressed bodies of pages lately sent to clients that do not take gzip: key ->
+# (ETag, body), so such a hit is not a decompression each time (0.25 ms for a 240 KB page).
+local_plain = LocalPages(getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024) // 2)
 
 
 def is_cacheable_request(request):
@@ -144,13 +147,23 @@ def accepts_gzip(request):
     return "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "").lower()
 
 
-def _send(request, stored, state):
+def _plain(key, stored):
+    etag = stored[3]["ETag"]
+    kept = local_plain.get(key)
+    if kept is not None and kept[0] == etag:
+        return kept[BODY]
+    body = gzip.decompress(stored[BODY])
+    local_plain.put(key, (etag, body))
+    return body
+
+
+def _send(request, key, stored, state):
     _, _, status, headers, body = stored
     if accepts_gzip(request):
         response = HttpResponse(body, status=status, headers=headers)
         response["Content-Encoding"] = "gzip"
     else:
-        response = HttpResponse(gzip.decompress(body), status=status, headers=headers)
+        response = HttpResponse(_plain(key, stored), status=status, headers=headers)
     response["Content-Length"] = str(len(response.content))
     response["X-Page-Cache"] = state
     return get_conditional_response(request, etag=response["ETag"], response=response)
@@ -188,7 +201,7 @@ class PageCacheMiddleware:
         except Exception:  # noqa: BLE001 - a broken cache must not break the site
             return self.get_response(request)
         if stored is not None:
-            return _send(request, stored, "hit")
+            return _send(request, key, stored, "hit")
         started = time.time()
         with cache_keys.collecting() as keys:
             response = self.get_response(request)
@@ -224,6 +237,7 @@ class PageCacheMiddleware:
             gzip.compress(content, GZIP_LEVEL, mtime=0),
         )
         local_pages.put(key, page)
+        local_plain.put(key, (response["ETag"], content))
         cache.set(key, page, max(1, int(lifetime) + 1))
         if accepts_gzip(request):
             response.content = page[BODY]
