@@ -109,7 +109,6 @@ class Stack:
             "COMMENTS_HOLD_FIRST_COMMENT": "0",
             "COMMENTS_RATE_LIMIT": "100000",
             "COMMENTS_PRIVACY_GUARD": "0",
-            "COMMENTS_TRUSTED_PROXIES": "0",
         }
         self.process = None
 

@@ -69,7 +69,6 @@ class Stack:
             "COMMENTS_MIN_SECONDS": "0",
             "COMMENTS_HOLD_FIRST_COMMENT": "0",
             "COMMENTS_RATE_LIMIT": "1000",
-            "COMMENTS_TRUSTED_PROXIES": "2",
         }
         self.process = None
 
