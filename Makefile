@@ -36,14 +36,14 @@ run: install
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST)
 
-# Production: DEBUG off, hashed static files, gunicorn (config/gunicorn.conf.py). Needs in the
-# environment DJANGO_SECRET_KEY (never the development key above), DJANGO_ALLOWED_HOSTS,
-# DATABASE_URL and REDIS_URL; see README.md, "Deploying".
+# Production: DEBUG off, hashed static files, the whole stack in the foreground (scripts/serve.sh):
+# gunicorn (config/gunicorn.conf.py), the task workers (purges, email), Varnish in front
+# (deploy/varnish/blog.vcl, VARNISH_LISTEN, default :6081) and, with NGINX_LISTEN, nginx in front
+# of Varnish (deploy/nginx/blog.conf). Needs in the environment DJANGO_SECRET_KEY (never the
+# development key above), DJANGO_ALLOWED_HOSTS, DATABASE_URL and REDIS_URL; see README.md, "Deploying".
 serve: install
 	@test "$(origin DJANGO_SECRET_KEY)" != file || { echo "make serve: DJANGO_SECRET_KEY is not set in the environment; refusing to start (see README.md, Deploying)." >&2; exit 1; }
-	DJANGO_DEBUG=0 DJANGO_STATIC_MANIFEST=1 $(BIN)/python manage.py collectstatic --no-input
-	DJANGO_DEBUG=0 DJANGO_STATIC_MANIFEST=1 $(BIN)/python manage.py migrate --no-input
-	DJANGO_DEBUG=0 DJANGO_STATIC_MANIFEST=1 exec $(BIN)/gunicorn config.wsgi -c config/gunicorn.conf.py
+	exec scripts/serve.sh
 
 # Browser tests (tests/e2e) drive Debian's Chromium: installed here when missing and run as root
 # (otherwise they skip, saying so). axe-core, for their accessibility checks, comes from npm when

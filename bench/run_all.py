@@ -23,6 +23,7 @@ SCRIPTS = [
     ("6. The learning spam filter on a held-out corpus", "bench/spam_bench.py"),
     ("7. Lighthouse: home and a post, mobile and desktop", "bench/lighthouse_bench.py"),
     ("8. Suggested tags and Relevant Discussions (SQLite)", "bench/suggestions_bench.py"),
+    ("9. Cache keys and Varnish: hit rates, purge latency, throughput (issue 15)", "bench/cache_bench.py"),
 ]
 
 

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from . import site
+from . import cache_keys, site
 from .markup import for_feed
 from .models import Post, Tag, Theme, author_name
 
@@ -32,6 +32,7 @@ class LatestPostsFeed(Feed):
         return Post.objects.published().select_related("theme", "author__author_profile").prefetch_related("tags")
 
     def items(self, obj=None):
+        cache_keys.add(cache_keys.FEED)
         return self.base_items()[:FEED_LENGTH]
 
     def get_context_data(self, **kwargs):

@@ -10,7 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from . import search
+from . import cache_keys, search
 from .models import PinnedPost, Post, Tag, Theme
 
 
@@ -156,6 +156,7 @@ def adjacent_posts(post):
 
 def tags_with_counts():
     """Tags that have public posts, each with `num_posts` (public posts only)."""
+    cache_keys.add(cache_keys.TAGS)
     return (
         Tag.objects.annotate(num_posts=Count("posts", filter=Q(posts__in=Post.objects.published())))
         .filter(num_posts__gt=0)
@@ -182,6 +183,7 @@ def tag_index():
 
 
 def themes_with_counts():
+    cache_keys.add(cache_keys.THEMES)
     return Theme.objects.annotate(num_posts=Count("posts", filter=Q(posts__in=Post.objects.published()))).order_by(
         "name"
     )
@@ -219,6 +221,7 @@ def archive_months():
     month after), so the cost follows the number of months, not of posts. Months are in
     the site's time zone.
     """
+    cache_keys.add(cache_keys.ARCHIVE)
     if connection.vendor == "postgresql":
         months = _months_by_skip_scan()
     else:

@@ -13,7 +13,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, MonthArchiveView, TemplateView, YearArchiveView
 
-from . import selectors
+from . import cache_keys, selectors
 from .models import Page, Post, Tag, Theme
 from .pagination import CappedCountPaginator, NoCountPaginator, canonical_number
 
@@ -42,6 +42,10 @@ class PublicPostsMixin(CanonicalPageMixin):
 
 class PostListView(PublicPostsMixin, ListView):
     template_name = "blog/post_list.html"
+
+    def get_queryset(self):
+        cache_keys.add(self.request, cache_keys.HOME)
+        return super().get_queryset()
 
 
 class Fragments:
@@ -160,6 +164,7 @@ class AuthorDetailView(PublicPostsMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
+        cache_keys.add(self.request, cache_keys.author(self.author.pk))
         return super().get_queryset().filter(author=self.author)
 
     def get_context_data(self, **kwargs):
@@ -256,10 +261,18 @@ class PostYearArchiveView(PostArchiveMixin, YearArchiveView):
         # Newest month first, as the archive index and every list of posts.
         return super().get_date_list(queryset, date_type, ordering="DESC")
 
+    def get_dated_items(self):
+        cache_keys.add(self.request, cache_keys.archive(int(self.get_year())))
+        return super().get_dated_items()
+
 
 class PostMonthArchiveView(PostArchiveMixin, MonthArchiveView):
     month_format = "%m"
     template_name = "blog/post_archive_month.html"
+
+    def get_dated_items(self):
+        cache_keys.add(self.request, cache_keys.archive(int(self.get_year()), int(self.get_month())))
+        return super().get_dated_items()
 
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
         # Django lists the month's days (a scan of every post in it) only to 404 an empty

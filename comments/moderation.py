@@ -11,7 +11,7 @@
   itself, the shell), from its xtd flags.
 
 xtd's flags always follow the state, by one table (`FLAGS`), whichever function wrote them.
-Every write ends in `pages_changed()`, the one place that tells the page cache. What decides
+Every write ends in `pages_changed()`, the one place that tells the page caches (blog.cache_keys.purge). What decides
 a new comment's state lives in comments.rules (reads only); `PostCommentModerator` below is
 xtd's hook, a thin adapter over those rules for xtd's own entry points.
 """
@@ -31,7 +31,6 @@ from django_comments.models import Comment
 from django_comments_xtd.models import XtdComment, publish_or_unpublish_on_pre_save
 from django_comments_xtd.moderation import XtdCommentModerator, moderator
 
-from blog.cache import invalidate_pages
 from blog.markup import MarkupRejected, MarkupTooLong, render_html, render_markdown
 from blog.models import Post
 
@@ -55,13 +54,23 @@ def state_from_flags(is_public, is_removed):
     return State.PUBLISHED if is_public else State.HELD
 
 
-def pages_changed(reason, post_ids=()):
-    """What every comment write calls: the cached pages that show (or count) comments go.
+def pages_changed(reason, post_ids=(), *, comment_ids=()):
+    """What every comment write calls: the cached pages that show (or count) these comments go.
 
-    `post_ids`: the posts whose pages changed (the page cache drops every page today; the
-    ids say what a keyed purge would need). A comment never moves a post's publication.
+    `post_ids`: the posts whose comments changed, or `comment_ids`: the comments (their posts
+    are looked up, one query). The keys are blog.cache_keys': each post's thread and counts,
+    and the feeds of comments. Neither given: every page (a change of unknown reach).
     """
-    invalidate_pages(reason, schedule=False)
+    from blog import cache_keys
+
+    ids = {int(pk) for pk in post_ids}
+    if comment_ids:
+        objects = XtdComment.norel_objects.filter(pk__in=list(comment_ids)).values_list("object_pk", flat=True)
+        ids.update(int(pk) for pk in objects if str(pk).isdecimal())
+    if not ids and not comment_ids:
+        cache_keys.purge_all(reason)
+        return
+    cache_keys.purge(*(cache_keys.comments(pk) for pk in sorted(ids)), cache_keys.COMMENTS_FEED)
 
 
 def render_comment(text):
@@ -373,7 +382,7 @@ def update_seeded(comment_id, *, render=render_comment, **fields):
     values["user_id"] = user.pk if user is not None else None
     XtdComment.norel_objects.filter(pk=comment_id).update(**values)
     Moderation.objects.filter(comment_id=comment_id).update(body_html=render(values["comment"]))
-    pages_changed("comment updated")
+    pages_changed("comment updated", comment_ids=[comment_id])
 
 
 def thread_positions(comment_ids):
@@ -486,7 +495,7 @@ def anonymise(email):
         Report.objects.filter(comment_id__in=ids).delete()
         Moderation.objects.filter(comment_id__in=ids).update(report_count=0, note="")
         ModerationEvent.objects.filter(comment_id__in=ids).update(note="")
-    pages_changed("comments anonymised")
+    pages_changed("comments anonymised", comment_ids=ids)
     return len(ids)
 
 
@@ -527,7 +536,7 @@ def adopt(comment_ids=None):
     removed = [pk for pk, _text, _public, is_removed in rows if is_removed]
     XtdComment.norel_objects.filter(pk__in=removed).update(**FLAGS[State.REMOVED])  # one set of flags
     if rows:
-        pages_changed("comments adopted")
+        pages_changed("comments adopted", comment_ids=[row[0] for row in rows])
     return [row[0] for row in rows]
 
 
@@ -553,9 +562,10 @@ def _change(comments, state, *, by, reason=Reason.MODERATOR, only_from=None):
     if only_from:
         rows = rows.filter(state__in=only_from)
     with transaction.atomic():
-        changed = list(rows.select_for_update().values_list("comment_id", flat=True))
-        if not changed:
+        locked = list(rows.select_for_update().values_list("comment_id", "comment__object_pk"))
+        if not locked:
             return []
+        changed = [pk for pk, _ in locked]
         now = timezone.now()
         Moderation.objects.filter(comment_id__in=changed).update(
             state=state, reason=reason, decided_by=by, decided_at=now
@@ -566,7 +576,7 @@ def _change(comments, state, *, by, reason=Reason.MODERATOR, only_from=None):
         )
         if by is not None and state in LEARNED_AS:  # a person decided: the spam filter learns
             _learn(changed, LEARNED_AS[state])
-    pages_changed("comment moderated")
+    pages_changed("comment moderated", [int(pk) for _, pk in locked if str(pk).isdecimal()])
     return changed
 
 

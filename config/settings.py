@@ -8,8 +8,9 @@ Environment:
     REDIS_URL               a shared Redis cache; default is the per-process local-memory cache.
     DJANGO_EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
     EMAIL_USE_TLS, DEFAULT_FROM_EMAIL, SERVER_EMAIL
-    DJANGO_TASKS_BACKEND    default: the immediate backend (runs tasks in-process);
-                            production: django_tasks_db.DatabaseBackend plus `manage.py db_worker`.
+    DJANGO_TASKS_BACKEND    default: with DEBUG on the immediate backend (runs tasks in-process);
+                            DEBUG off: django_tasks_db.DatabaseBackend plus `manage.py db_worker`.
+    CACHE_PURGE_URLS        HTTP caches in front (Varnish) that get purges by key; see README, Deploying.
     DJANGO_SITE_DOMAIN      the address readers use (default 127.0.0.1:8000; `make run HOST=` sets it):
                             feeds, sitemap, emails, canonical links and "View on site" link there.
     DJANGO_SITE_SCHEME      http or https for those links (default: http for 127.*/localhost).
@@ -288,11 +289,24 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # seconds: a mail server that hang
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "blog@localhost")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
-# Background work (django-tasks). The immediate backend runs a task in-process
-# right away; production uses the database backend and `manage.py db_worker`.
+# Background work (django-tasks). With DEBUG on (`make run`) the immediate backend runs a task
+# in-process right away; with DEBUG off the database backend queues it for `manage.py db_worker`
+# (`make serve` starts the workers). Two queues: "purges" (blog.tasks: the HTTP caches in front),
+# worked by its own quick-polling worker so no email waits in front of a purge, and "default".
+# --- cache-keys block (issue 15) ---
 TASKS = {
-    "default": {"BACKEND": os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}
+    "default": {
+        "BACKEND": os.environ.get(
+            "DJANGO_TASKS_BACKEND",
+            "django_tasks.backends.immediate.ImmediateBackend" if DEBUG else "django_tasks_db.DatabaseBackend",
+        ),
+        "QUEUES": ["default", "purges"],
+    }
 }
+# HTTP caches in front that take purges by key (Varnish with xkey, deploy/varnish/blog.vcl):
+# comma-separated base URLs, e.g. http://127.0.0.1:6081 (default: none, only the built-in cache).
+CACHE_PURGE_URLS = env_list("CACHE_PURGE_URLS")
+# --- end cache-keys block ---
 
 # Comments (django-comments-xtd on django-contrib-comments).
 COMMENTS_APP = "django_comments_xtd"

@@ -5,6 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from blog import cache_keys
 from blog.sitemaps import sitemaps
 from blog.views import robots_txt, root_icon
 from config.error_pages import preview_not_found
@@ -19,7 +20,7 @@ urlpatterns = [
     path("comments/", include("comments.urls")),
     # Of django-comments-xtd and django_comments, only the URL names they reverse, on our views.
     path("comments/", include("comments.library_urls")),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("sitemap.xml", cache_keys.cached_by(cache_keys.SITEMAP)(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("favicon.ico", root_icon, {"name": "favicon.ico"}, name="favicon"),
     path("apple-touch-icon.png", root_icon, {"name": "apple-touch-icon.png"}, name="apple_touch_icon"),

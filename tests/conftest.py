@@ -7,17 +7,18 @@ from .factories import StaffFactory, ThemeFactory
 def _fresh_cache(settings):
     """Each test starts with an empty cache (pages, rate limits, this process's page memory).
 
-    The page-cache generation is read from the cache on every request (no one-second memory,
+    The page-cache tokens are read from the cache on every request (no one-second memory,
     tests/test_page_cache.py tests that on its own): tests that play another process by
     writing to the cache see the change at once.
     """
     from django.core.cache import cache
 
-    from config.page_cache import local_pages
+    from config.page_cache import local_pages, local_plain
 
     settings.PAGE_CACHE_GENERATION_RECHECK = 0
     cache.clear()
     local_pages.clear()
+    local_plain.clear()
     yield
     cache.clear()
 
@@ -75,4 +76,15 @@ def _plain_http(django_test_environment):
     from django.test import override_settings
 
     with override_settings(SECURE_SSL_REDIRECT=False):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_run_at_once(django_test_environment):
+    """With DEBUG off (as the suite runs) tasks default to the database queue and its worker;
+    tests run them in-process, at once, as `make run` does (tests of the queue say otherwise)."""
+    from django.test import override_settings
+
+    immediate = {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "purges"]}
+    with override_settings(TASKS={"default": immediate}):
         yield

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
-from blog import cache as page_cache
+from blog import cache_keys
 from blog.models import Post
 from comments import moderation
 from comments.models import Moderation, Reason, State
@@ -106,61 +106,67 @@ def test_every_state_has_one_set_of_xtd_flags_on_every_path(state, staff):
 
 
 @pytest.fixture
-def generations(django_capture_on_commit_callbacks):
-    """generations() -> True when the page generation changed since the last call."""
-    seen = [page_cache.generation()]
+def purged(django_capture_on_commit_callbacks):
+    """purged(key) -> True when `key` (blog.cache_keys) was purged since the last call for it."""
+    seen = {}
 
-    def changed():
-        now = page_cache.generation()
-        moved = now != seen[-1]
-        seen.append(now)
+    def token(key):
+        return cache_keys.tokens([key])[key]
+
+    def changed(key):
+        now = token(key)
+        moved = key in seen and now != seen[key]
+        seen[key] = now
         return moved
 
     return changed
 
 
-def test_every_comment_write_starts_a_new_page_generation(generations, staff, settings):
+def test_every_comment_write_purges_its_posts_thread_and_no_other(purged, staff, settings):
     settings.COMMENTS_REPORT_THRESHOLD = 1
-    post = PostFactory()
-    generations()
+    post, other = PostFactory(), PostFactory()
+    mine, theirs = cache_keys.comments(post.pk), cache_keys.comments(other.pk)
+    purged(mine), purged(theirs), purged(cache_keys.COMMENTS_FEED)
     first = comment(post, text="seeded")
-    assert generations(), "seed"
+    assert purged(mine), "seed"
     moderation.seed_many(post, [("k", None, State.PUBLISHED, {"text": "bulk"})])
-    assert generations(), "seed_many"
+    assert purged(mine), "seed_many"
     moderation.update_seeded(first.pk, text="edited", name="Reader")
-    assert generations(), "update_seeded"
+    assert purged(mine), "update_seeded"
     posted = moderation.create(post, moderation.rules.Decision("publish", Reason.CLEAN), text="posted")
-    assert generations(), "create"
+    assert purged(mine) and purged(cache_keys.COMMENTS_FEED), "create"
     moderation.remove([posted], by=staff)
-    assert generations(), "remove"
+    assert purged(mine), "remove"
     moderation.restore([posted], by=staff)
-    assert generations(), "restore"
+    assert purged(mine), "restore"
     moderation.mark_spam([posted], by=staff)
-    assert generations(), "mark_spam"
+    assert purged(mine), "mark_spam"
     moderation.approve([posted], by=staff)
-    assert generations(), "approve"
+    assert purged(mine), "approve"
     moderation.report(posted, reporter_key="someone")
-    assert generations(), "report past the threshold"
+    assert purged(mine), "report past the threshold"
     Moderation.objects.filter(comment_id=first.pk).delete()
-    generations()
+    purged(mine)
     moderation.adopt([first.pk])
-    assert generations(), "adopt"
+    assert purged(mine), "adopt"
+    assert not purged(theirs), "another post's thread is never purged by these"
+    assert not purged(cache_keys.post(other.pk))
 
 
-def test_re_rendering_posts_starts_a_new_page_generation(generations):
+def test_re_rendering_posts_purges_every_page(purged):
     post = PostFactory()
     Post.objects.filter(pk=post.pk).update(body_html="<p>stale</p>")  # as after a markup change
-    generations()
+    purged(cache_keys.SITE)
     call_command("render_posts", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert generations()
+    assert purged(cache_keys.SITE)
     post.refresh_from_db()
     assert "stale" not in post.body_html
 
 
-def test_seeding_the_demo_starts_a_new_page_generation(generations):
-    generations()
+def test_seeding_the_demo_purges_the_lists(purged):
+    purged(cache_keys.HOME)
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert generations()
+    assert purged(cache_keys.HOME)
 
 
 # Comments made outside this engine ----------------------------------------------------------
@@ -260,13 +266,18 @@ def test_posting_a_comment_into_a_big_thread_costs_at_most_13_queries(
     assert XtdComment.norel_objects.filter(comment=f"A comment: {kind}.").exists()
 
 
-def test_importing_starts_a_new_page_generation(generations):
+def test_importing_purges_the_lists_and_the_threads(purged):
     StaffFactory(username="dana")
-    generations()
+    purged(cache_keys.HOME)
     fixture = str(settings.BASE_DIR / "tests" / "fixtures" / "wordpress-export.xml")
     call_command("import_wordpress", fixture, "--author", "dana", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert generations()
-    assert XtdComment.norel_objects.exists()
+    assert purged(cache_keys.HOME)
+    imported = XtdComment.norel_objects.first()
+    assert imported is not None
+    key = cache_keys.comments(imported.object_pk)
+    purged(key)
+    moderation.update_seeded(imported.pk, text="re-imported", name="Reader")
+    assert purged(key)
 
 
 def test_the_queues_old_address_in_sent_emails_still_leads_to_the_queue(staff_client):

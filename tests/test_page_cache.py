@@ -35,9 +35,9 @@ def test_second_anonymous_request_is_a_hit_without_database_queries(client, post
 
 
 def test_a_hit_is_one_small_cache_read_and_the_same_bytes(client, post, monkeypatch):
-    """A page this process served lately is in its memory: a hit reads only the generation
-    from the shared cache. Otherwise the generation and the page are read together. A feed
-    (written in hundreds of pieces) is stored and sent as one string."""
+    """A page this process served lately is in its memory: a hit reads only its keys' tokens
+    from the shared cache (one get_many). Otherwise the page, then its tokens. A feed (written
+    in hundreds of pieces) is stored and sent as one string."""
     from django.core.cache import caches
 
     from config.page_cache import local_pages
@@ -57,25 +57,25 @@ def test_a_hit_is_one_small_cache_read_and_the_same_bytes(client, post, monkeypa
 
         return call
 
-    for name in ("get", "get_many"):
+    for name in ("get", "get_many", "set", "set_many"):
         monkeypatch.setattr(backend, name, spy(name, getattr(backend, name)))
     hit = get(client, "/feed/atom/")
-    assert hit["X-Page-Cache"] == "hit" and calls == ["get"]  # the generation only
+    assert hit["X-Page-Cache"] == "hit" and calls == ["get_many"]  # the tokens only
     assert hit.content == miss.content and hit["Content-Type"] == miss["Content-Type"]
     assert hit["ETag"] == miss["ETag"]
     local_pages.clear()  # as in another process
     calls.clear()
-    assert get(client, "/feed/atom/")["X-Page-Cache"] == "hit" and calls == ["get_many"]
+    assert get(client, "/feed/atom/")["X-Page-Cache"] == "hit" and calls == ["get", "get_many"]
 
 
 def test_process_memory_never_serves_an_invalidated_page(client, post):
-    from blog.cache import invalidate_pages
+    from blog import cache_keys
     from config.page_cache import local_pages
 
     get(client, post.get_absolute_url())
     assert local_pages.get(next(reversed(local_pages.pages))) is not None
     Post.objects.filter(pk=post.pk).update(title="Renamed")  # no signal: as if in another process
-    invalidate_pages("test")
+    cache_keys.purge(cache_keys.post(post.pk))
     response = get(client, post.get_absolute_url())
     assert response["X-Page-Cache"] == "miss" and "Renamed" in response.content.decode()
 
@@ -85,12 +85,12 @@ def test_process_memory_is_bounded_and_drops_the_least_recently_used():
 
     pages = LocalPages(max_bytes=250)
     for name in "abc":
-        pages.put(name, ("gen", 200, {}, b"x" * 100))
+        pages.put(name, ({}, 0, 200, {}, b"x" * 100))
     assert pages.get("a") is None and pages.get("b") and pages.get("c") and pages.size == 200
     pages.get("b")  # b is now the most recently used
-    pages.put("d", ("gen", 200, {}, b"x" * 100))
+    pages.put("d", ({}, 0, 200, {}, b"x" * 100))
     assert pages.get("c") is None and pages.get("b") and pages.get("d")
-    pages.put("huge", ("gen", 200, {}, b"x" * 1000))  # larger than the whole budget: not kept
+    pages.put("huge", ({}, 0, 200, {}, b"x" * 1000))  # larger than the whole budget: not kept
     assert pages.get("huge") is None and pages.size == 200
 
 
@@ -168,29 +168,29 @@ def test_comment_published_approved_removed_and_spam_show_on_the_next_request(cl
     assert "Held at first." not in get(client, url).content.decode()
 
 
-def test_each_process_rereads_the_generation_once_a_second(client, post, settings, monkeypatch):
+def test_each_process_rereads_the_tokens_once_a_second(client, post, settings, monkeypatch):
     """Hits cost no round trip within the window; a change made in this process is seen at
     once, one made by another process (written to the shared cache) once the window ends."""
     from django.core.cache import cache
 
-    from blog import cache as page_generation
+    from blog import cache_keys
 
     settings.PAGE_CACHE_GENERATION_RECHECK = 60
     clock = [1000.0]
-    monkeypatch.setattr(page_generation.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(cache_keys.time, "monotonic", lambda: clock[0])
     url = post.get_absolute_url()
     get(client, url)
     reads = []
-    real_get = cache.get
-    monkeypatch.setattr(cache, "get", lambda *a, **k: reads.append(a[0]) or real_get(*a, **k))
+    real_get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys, **k: reads.append(keys) or real_get_many(keys, **k))
     assert get(client, url)["X-Page-Cache"] == "hit" and reads == []
 
     post.title = "Renamed here"
-    post.save()  # this process: invalidated at once
+    post.save()  # this process: purged at once
     assert "Renamed here" in get(client, url).content.decode()
 
     Post.objects.filter(pk=post.pk).update(title="Renamed elsewhere")
-    cache.set(page_generation.STATE_KEY, ("from-elsewhere", None))  # another process's invalidation
+    cache.set(cache_keys.TOKEN_PREFIX + cache_keys.post(post.pk), "0:from-elsewhere")  # another process's purge
     assert "Renamed here" in get(client, url).content.decode()  # within the window
     clock[0] += 61
     assert "Renamed elsewhere" in get(client, url).content.decode()
@@ -199,17 +199,17 @@ def test_each_process_rereads_the_generation_once_a_second(client, post, setting
 def test_the_writer_of_a_published_comment_sees_it_at_once(post, settings, monkeypatch):
     """Even on a server that has not noticed the change yet: the thank-you message's cookie
     takes the writer past the cache."""
-    from blog import cache as page_generation
+    from blog import cache_keys
 
     settings.PAGE_CACHE_GENERATION_RECHECK = 60
-    monkeypatch.setattr(page_generation.time, "monotonic", lambda: 1000.0)
+    monkeypatch.setattr(cache_keys.time, "monotonic", lambda: 1000.0)
     reader, url = Client(), post.get_absolute_url()
     get(reader, url)
-    stale = page_generation._last_read[0]
+    stale = dict(cache_keys._memory)
     author = Client()
     author.force_login(post.author)
     post_comment(author, post, comment="An answer from the author.")  # published: trusted
-    page_generation._remember(stale)  # as on a server that did not see the invalidation
+    cache_keys._memory.update(stale)  # as on a server that did not see the purge
     assert "An answer from the author." not in get(Client(), url).content.decode()  # others: up to a second
     settings.COMMENTS_HOLD_FIRST_COMMENT = False  # Sam's comment is published at once
     response = post_comment(reader, post, name="Sam", email="sam@example.com", comment="Thanks!", follow=True)

@@ -109,7 +109,9 @@ def test_list_pages_with_covers_on_many_posts_run_a_fixed_number_of_queries(
     posts = bulk_posts(30, theme=theme, author=StaffFactory(username="writer"))
     cover = stored_image(size=(600, 400))
     Post.objects.filter(pk__in=[p.pk for p in posts]).update(cover=cover)
-    with django_assert_max_num_queries(6):
+    # 7: one is the next scheduled publication (blog.cache_keys), read once into the cache
+    # (bulk posts skip the signal that writes it there).
+    with django_assert_max_num_queries(7):
         response = client.get(path)
     assert response.status_code == 200
 

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.urls import reverse
 from django_comments_xtd import get_form
 
+from blog import cache_keys
 from blog.pagination import canonical_number
 
 from .. import rules, selectors
@@ -15,6 +16,7 @@ register = template.Library()
 def comment_section(context, post):
     """Count, thread (one page of it) and form under a post."""
     request = context["request"]
+    cache_keys.add(request, cache_keys.comments(post.pk))  # the thread and the count (blog.cache_keys)
     page = canonical_number(request.GET.get("cpage"))  # "01", "١", "0": the newest page, as without one
     user = context.get("user")
     moderator = bool(user and user.is_authenticated and user.is_staff)  # never an anonymous, cached page
@@ -59,6 +61,7 @@ def _comment_of(message):
 @register.simple_tag
 def comment_counts(posts):
     """{post pk: published comment count} for a list page, in one query."""
+    cache_keys.add(*(cache_keys.comments(post.pk) for post in posts))
     return selectors.published_counts(posts)
 
 

@@ -855,9 +855,10 @@ def _create_new_posts(batch, *, source, site, author, theme, tags, summary, slug
     A post with any LegacyLink of this source and id (this site's, or one from before sites
     were recorded) is left to _import_post, one by one. Bodies are rendered here (Post.render);
     one refused is skipped with its comments, as there. No post_save signal is sent
-    (bulk_create): the page cache is told once (blog.cache).
+    (bulk_create): the page caches are told once, by key (blog.cache_keys: the lists the new
+    posts are on; their own pages are new).
     """
-    from blog.cache import invalidate_pages
+    from blog import cache_keys
 
     ids = [data.source_id for data in batch]
     linked = set(
@@ -924,7 +925,12 @@ def _create_new_posts(batch, *, source, site, author, theme, tags, summary, slug
         summary.count("posts", "created")
         if data.note:
             summary.remark("posts", data.label, data.note)
-    invalidate_pages("posts imported")
+    tag_ids = {}
+    for row in rows:
+        tag_ids.setdefault(row.post_id, []).append(row.tag_id)
+    cache_keys.purge(*set().union(*(cache_keys.lists_of(post, tag_ids.get(post.pk, [])) for _data, post in new)))
+    if any(post.published_at and post.published_at > timezone_now() for _data, post in new):
+        cache_keys.refresh_schedule()  # a scheduled post among them: pages expire when it goes live
     return new
 
 
