@@ -19,11 +19,16 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
+from django.dispatch import Signal
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
 STATE_KEY = "pages:state"
+# Sent when a request notices that a scheduled post's time has come (the moment the page
+# cache starts a new generation for it): work that waits for a publication can start then,
+# with no job of its own (subscriptions.receivers enqueues the subscribers' mail).
+publication_due = Signal()
 # A generation lasts at most this long: an invalidation lost while the cache was
 # unreachable (Redis down) leaves stale pages for five minutes at most.
 STATE_TIMEOUT = 300
@@ -74,8 +79,11 @@ def generation(state=_UNREAD):
             _remember(state)
     else:
         _remember(state)
-    if state is None or (state[1] is not None and timezone.now().timestamp() >= state[1]):
+    due = state is not None and state[1] is not None and timezone.now().timestamp() >= state[1]
+    if state is None or due:
         state = _new_state()
+    if due:
+        publication_due.send(sender=None)
     return state[0]
 
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("comments/", include("comments.urls")),
     # Of django-comments-xtd and django_comments, only the URL names they reverse, on our views.
     path("comments/", include("comments.library_urls")),
+    path("subscriptions/", include("subscriptions.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("", include("blog.urls")),
