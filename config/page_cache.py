@@ -36,6 +36,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from blog.cache import STATE_KEY, generation
 
 CACHED_PREFIXES_EXCLUDED = ("/admin/", "/comments/", "/search/", "/static/")
+CACHED_UNDER_EXCLUDED = ("/comments/feed/",)  # the comments feed is public like the other feeds
 KEY_PARAMS = ("page", "cpage")  # short numbers only: see is_cacheable_request
 # A page number as our links write it ("1" ... "99999"; not "01", "١" or "²", which int()
 # and str.isdigit() accept): one stored copy per real page.
@@ -86,7 +87,7 @@ local_pages = LocalPages(getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 32 * 1024 *
 def is_cacheable_request(request):
     if request.method not in ("GET", "HEAD"):
         return False
-    if request.path.startswith(CACHED_PREFIXES_EXCLUDED):
+    if request.path.startswith(CACHED_PREFIXES_EXCLUDED) and not request.path.startswith(CACHED_UNDER_EXCLUDED):
         return False
     if "p" in request.GET:  # /?p=ID: an old WordPress link (blog.legacy), rare and never stored
         return False
