@@ -134,3 +134,19 @@ def test_json_ld_costs_a_fixed_number_of_queries(client, django_assert_max_num_q
     queries(small)  # the first request of a process reads the site and content types
     few, many = queries(small), queries(big)
     assert many == few
+
+
+def test_share_links_are_plain_links_with_no_third_party_script(client, post):
+    response = client.get(post.get_absolute_url())
+    page = response.content.decode()
+    share = page.split('<nav class="share"')[1].split("</nav>")[0]
+    url = "http%3A%2F%2Ftestserver" + post.get_absolute_url().replace("/", "%2F")
+    assert f"https://www.linkedin.com/sharing/share-offsite/?url={url}" in share
+    assert f"https://www.facebook.com/sharer/sharer.php?u={url}" in share
+    assert f"https://x.com/intent/tweet?url={url}&amp;text=" in share
+    assert "mailto:?subject=Cold%20emails" in share
+    assert f'href="http://testserver{post.get_absolute_url()}" data-copy-link' in share
+    scripts = re.findall(r"<script[^>]*src=\"([^\"]+)\"", page)
+    assert scripts and all(src.startswith("/static/") for src in scripts)
+    assert "/static/js/share.js" in scripts
+    assert not response.cookies
