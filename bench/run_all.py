@@ -21,6 +21,7 @@ SCRIPTS = [
     ("Markdown rendering", "bench/markup_bench.py"),
     ("5. Posting, side by side with WordPress 6.1 (nginx + php-fpm + MariaDB)", "bench/post_bench.py"),
     ("6. The learning spam filter on a held-out corpus", "bench/spam_bench.py"),
+    ("7. Sending a post to 10,000 subscribers (database task backend)", "bench/subscriptions_bench.py"),
 ]
 
 
