@@ -222,7 +222,11 @@ def announce_post(post_id, attempt=1):
     post = Post.objects.published().select_related("theme", "author").filter(pk=post_id).first()
     if post is None or post.published_at < timezone.now() - announce_window():
         return 0  # not live (moved later, unpublished) or too old to announce
-    announcement, _ = Announcement.objects.get_or_create(post=post)
+    announcement, created = Announcement.objects.get_or_create(post=post)
+    item = f"post:{post.pk}"
+    failed_before = Delivery.objects.filter(item=item, status=Delivery.Status.FAILED)
+    if not created and announcement.finished_at and attempt == 1 and not failed_before.exists():
+        return 0  # sent already (an edit saved it again): no scan of the subscribers
     schedule_digest(post.published_at)
     tag_ids = list(post.tags.values_list("pk", flat=True))
     subscriptions = Subscription.objects.filter(
@@ -234,7 +238,7 @@ def announce_post(post_id, attempt=1):
     def compose(email, rows):
         return message(to=email, subject=subject, template=template, unsubscribe_ids=[r[0] for r in rows])
 
-    sent, failed = deliver(subscriptions, f"post:{post.pk}", compose)
+    sent, failed = deliver(subscriptions, item, compose)
     Announcement.objects.filter(pk=announcement.pk).update(finished_at=timezone.now(), sent=announcement.sent + sent)
     if failed:
         _retry(announce_post, attempt, post_id=post_id)

@@ -15,7 +15,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -119,7 +119,11 @@ def confirm(request, token):
             subscription.confirmed_at, subscription.frequency = timezone.now(), frequency
             subscription.save()
         else:
-            Subscription.objects.create(**lookup, frequency=frequency, confirmed_at=timezone.now())
+            try:
+                with transaction.atomic():
+                    Subscription.objects.create(**lookup, frequency=frequency, confirmed_at=timezone.now())
+            except IntegrityError:  # the same link clicked twice at once: the other click made it
+                context["already"] = True
     context["manage_url"] = tokens.manage_url(email)
     return _page(request, "confirmed.html", context)
 
