@@ -24,6 +24,7 @@ SCRIPTS = [
     ("7. Lighthouse: home and a post, mobile and desktop", "bench/lighthouse_bench.py"),
     ("8. Suggested tags and Relevant Discussions (SQLite)", "bench/suggestions_bench.py"),
     ("9. Cache keys and Varnish: hit rates, purge latency, throughput (issue 15)", "bench/cache_bench.py"),
+    ("10. Sending a post to 10,000 subscribers (database task backend)", "bench/subscriptions_bench.py"),
 ]
 
 

@@ -48,6 +48,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.dispatch import Signal
 
 logger = logging.getLogger(__name__)
 
@@ -294,6 +295,10 @@ def purge_all(reason=""):
 # -- scheduled posts --------------------------------------------------------------------------
 
 UPCOMING_KEY = "ck:upcoming"
+# Sent when a request notices that a scheduled post's time has come (its first page rendered
+# after that moment): work that waits for a publication starts then, with no job of its own
+# (subscriptions.receivers sweeps for posts to announce). Two processes may both send it.
+publication_due = Signal()
 DAY = 24 * 3600
 
 
@@ -305,8 +310,11 @@ def seconds_to_live():
 
     now = timezone.now().timestamp()
     upcoming = cache.get(UPCOMING_KEY)
-    if upcoming is None or (upcoming and upcoming <= now):  # unknown, or that post is live now
+    due = bool(upcoming) and upcoming <= now  # a scheduled post's time has come
+    if upcoming is None or due:  # unknown, or that post is live now
         upcoming = refresh_schedule()
+    if due:
+        publication_due.send(sender=None)
     if not upcoming:
         return float(DAY)
     return max(0.0, min(DAY, upcoming - now))

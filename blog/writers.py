@@ -2,7 +2,9 @@
 
 Writing and illustrating posts, pages, tags and themes, revisions, and moderating comments:
 every permission of the blog, comments and images apps, except over other writers' author
-profiles (each writer edits her own through "Your profile", which needs no permission).
+profiles (each writer edits her own through "Your profile", which needs no permission), and
+a view of the email subscribers (counts per list, CSV export: the subscriptions app). Only a
+reader's own confirmation link adds a subscriber, so writers cannot add or change them.
 Users, groups, sites and task results stay with superusers (blog.admin_site). A site's
 owner makes someone a writer by giving them staff status and this group;
 `seed_demo` does so for the demo author.
@@ -12,6 +14,7 @@ from django.contrib.auth.models import Group, Permission
 
 NAME = "Writers"
 APPS = ("blog", "comments", "images")
+VIEW_ONLY_APPS = ("subscriptions",)
 
 
 def writers_group():
@@ -21,4 +24,7 @@ def writers_group():
         content_type__app_label="blog", content_type__model="authorprofile"
     )
     group.permissions.add(*permissions)
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label__in=VIEW_ONLY_APPS, codename__startswith="view_")
+    )
     return group

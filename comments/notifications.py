@@ -11,6 +11,7 @@ from django.contrib.sites.models import Site
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
+from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django_comments_xtd.models import XtdComment
@@ -23,6 +24,10 @@ from .models import State
 ACTION_SALT = "comments.email-action"
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
 ACTION_MAX_AGE = 14 * 86400
+
+# Sent once per newly published comment (posted published, or approved for the first time), after
+# the commit, with `comment_ids`: others who mail about comments listen (subscriptions.receivers).
+comments_published = Signal()
 
 
 def absolute(path):
@@ -48,13 +53,19 @@ def enqueue_new_comment_notifications(comment_id, decision):
         notify_author.enqueue(comment_id=comment_id)
         if decision.outcome == "publish":
             notify_followers.enqueue(comment_ids=[comment_id])
+            comments_published.send(sender=None, comment_ids=[comment_id])
 
     transaction.on_commit(enqueue)
 
 
 def enqueue_followup_notifications(comment_ids):
     ids = list(comment_ids)
-    transaction.on_commit(lambda: notify_followers.enqueue(comment_ids=ids))
+
+    def enqueue():
+        notify_followers.enqueue(comment_ids=ids)
+        comments_published.send(sender=None, comment_ids=ids)
+
+    transaction.on_commit(enqueue)
 
 
 def _load(comment_id):

@@ -1,9 +1,11 @@
 from django.urls import path, re_path
 
-from . import converters, views  # noqa: F401 - converters registers "id"
+from . import converters, feeds, views  # noqa: F401 - converters registers "id"
 
 app_name = "comments"
 urlpatterns = [
+    path("feed/", feeds.LatestCommentsFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestCommentsAtomFeed(), name="atom_feed"),
     path("post/", views.post_comment, name="post"),
     path("reply/<id:pk>/", views.reply, name="reply"),
     path("report/<id:pk>/", views.report, name="report"),

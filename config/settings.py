@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "images",  # uploads, renditions, the media library (below blog: Post.cover points at it)
     "blog",
     "comments",
+    "subscriptions",  # email subscriptions (above blog and comments; see its settings block below)
     "content",  # importers and demo content, above blog and comments
     "suggestions",  # suggested tags and Relevant Discussions from the text, above blog
 ]
@@ -358,6 +359,16 @@ COMMENTS_REPORT_RATE_WINDOW = env_int("COMMENTS_REPORT_RATE_WINDOW", 3600)
 COMMENTS_IP_RETENTION_DAYS = env_int("COMMENTS_IP_RETENTION_DAYS", 90)
 # --- end side doors ---------------------------------------------------------------------------
 COMMENTS_GRAVATAR = env_bool("COMMENTS_GRAVATAR")
+
+# Email subscriptions (subscriptions/): double opt-in, sent from tasks in batches.
+SUBSCRIPTIONS_CONFIRM_MAX_AGE = env_int("SUBSCRIPTIONS_CONFIRM_MAX_AGE", 3 * 86400)  # seconds a confirm link works
+SUBSCRIPTIONS_MANAGE_MAX_AGE = env_int("SUBSCRIPTIONS_MANAGE_MAX_AGE", 60 * 86400)  # ... and a manage link
+SUBSCRIPTIONS_RATE_LIMIT = env_int("SUBSCRIPTIONS_RATE_LIMIT", 5)  # requests per address ...
+SUBSCRIPTIONS_RATE_WINDOW = env_int("SUBSCRIPTIONS_RATE_WINDOW", 600)  # ... in this many seconds
+SUBSCRIPTIONS_MAILS_PER_ADDRESS = env_int("SUBSCRIPTIONS_MAILS_PER_ADDRESS", 3)  # confirmation mails a day, per inbox
+SUBSCRIPTIONS_BATCH_SIZE = env_int("SUBSCRIPTIONS_BATCH_SIZE", 500)  # addresses per batch
+SUBSCRIPTIONS_ANNOUNCE_WINDOW = env_int("SUBSCRIPTIONS_ANNOUNCE_WINDOW", 2 * 86400)  # older posts are never mailed
+SUBSCRIPTIONS_DIGEST_HOUR = env_int("SUBSCRIPTIONS_DIGEST_HOUR", 8)  # UTC hour of Monday's weekly digest
 
 # django-contrib-comments' URLField: opt in to Django 6's https default now.
 FORMS_URLFIELD_ASSUME_HTTPS = True

@@ -59,6 +59,10 @@ def assert_security_headers(response):
 # What the CSP forbids, found in HTML (a template's source or a rendered page) -----------------
 
 
+# Data blocks: a <script> of a non-JavaScript type is never run, so script-src does not apply.
+DATA_BLOCKS = ("application/json", "application/ld+json")
+
+
 class InlineCodeFinder(HTMLParser):
     """Collects what `script-src 'self'; style-src 'self'` would block: inline <script> (other
     than JSON data blocks), <style>, style="" attributes, on*="" handlers, javascript: URLs."""
@@ -70,7 +74,7 @@ class InlineCodeFinder(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = {name.lower(): value or "" for name, value in attrs}
         line = self.getpos()[0]
-        if tag == "script" and "src" not in attrs and attrs.get("type", "").lower() != "application/json":
+        if tag == "script" and "src" not in attrs and attrs.get("type", "").lower() not in DATA_BLOCKS:
             self.problems.append(f"line {line}: inline <script>")
         if tag == "style":
             self.problems.append(f"line {line}: <style>")
@@ -105,6 +109,8 @@ def inline_code(html):
         ('<script type="text/javascript">x()</script>', True),
         ('<script src="/static/js/comments.js" defer></script>', False),
         ('<script type="application/json" id="data">{"a": 1}</script>', False),
+        ('<script type="application/ld+json">{"@type": "WebSite"}</script>', False),
+        ('<script type="module">go()</script>', True),
         ("<style>body{color:red}</style>", True),
         ('<p style="margin: 0">x</p>', True),
         ('<p {% if x %}style="margin: 0"{% endif %}>x</p>', True),

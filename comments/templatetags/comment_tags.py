@@ -20,7 +20,12 @@ def comment_section(context, post):
     page = canonical_number(request.GET.get("cpage"))  # "01", "١", "0": the newest page, as without one
     user = context.get("user")
     moderator = bool(user and user.is_authenticated and user.is_staff)  # never an anonymous, cached page
-    thread = selectors.thread_page(post, page=page, pending_ids=pending_ids(request), moderator=moderator)
+    pending = pending_ids(request)
+    first = getattr(request, "comments_first_page", None)  # read already for the JSON-LD (structured_data_tags)
+    if first is not None and not (moderator or pending) and (page == 1 or (page is None and first.num_pages == 1)):
+        thread = first
+    else:
+        thread = selectors.thread_page(post, page=page, pending_ids=pending, moderator=moderator)
     if page is not None and thread.number != page:
         request.page_cache_store = False  # ?cpage=99999 shows the last page: not a copy to keep (config.page_cache)
     closed = rules.comments_closed(post)
