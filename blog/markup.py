@@ -373,6 +373,7 @@ def _clean(rendered, profile, *, images=None):
     """The last step of every body: h1 -> h2 and image rules (post profile), then nh3."""
     options = PROFILES[profile]
     if profile == "post":
+        # The page title is the page's only <h1>: a "# Heading" in the body becomes an <h2>.
         rendered = _H1.sub(r"<\1h2", rendered)
         if "<img" in rendered.lower():
             rendered = _rewrite_images(rendered, images)
@@ -435,21 +436,7 @@ def render_markdown(text, profile="post", *, images=None):
         )
     except RecursionError:  # defence in depth: some structure we did not flatten
         raise MarkupRejected("The text is nested too deeply to render; please simplify it.") from None
-    if profile == "post":
-        # The page title is the page's only <h1>: a "# Heading" in the body becomes an <h2>.
-        rendered = _H1.sub(r"<\1h2", rendered)
-        if "<img" in rendered.lower():
-            rendered = _rewrite_images(rendered, images)
-    return nh3.clean(
-        rendered,
-        tags=options["tags"],
-        attributes=options["attributes"],
-        attribute_filter=_attribute_filter,
-        url_schemes=set(URL_SCHEMES),
-        link_rel=options["link_rel"],
-        set_tag_attribute_values=options.get("set_attributes"),
-        strip_comments=True,
-    )
+    return _clean(rendered, profile, images=images)
 
 
 # Feeds: readers show a post's HTML away from its page, where "#section" and "/media/x.jpg"
