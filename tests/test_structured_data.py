@@ -140,6 +140,7 @@ def test_share_links_are_plain_links_with_no_third_party_script(client, post):
     response = client.get(post.get_absolute_url())
     page = response.content.decode()
     share = page.split('<nav class="share"')[1].split("</nav>")[0]
+    assert 'aria-labelledby="share-label"' in share and ">Share this post:</span>" in share  # said in words
     url = "http%3A%2F%2Ftestserver" + post.get_absolute_url().replace("/", "%2F")
     assert f"https://www.linkedin.com/sharing/share-offsite/?url={url}" in share
     assert f"https://www.facebook.com/sharer/sharer.php?u={url}" in share
